@@ -1,0 +1,136 @@
+//! Cluster facts the rules may need, behind one trait whose lookups answer
+//! *found*, *missing* or *unknown*.
+//!
+//! A rule reports that something is missing only on [`Lookup::Missing`]; [`Lookup::Unknown`]
+//! (no context given, RBAC denied, cache not synced, timeout) never produces a finding.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    sync::Arc,
+};
+
+use crate::model::ArgoObject;
+
+/// The answer to a cluster lookup.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup<T> {
+    /// The object exists; here it is.
+    Found(T),
+    /// The object certainly does not exist.
+    Missing,
+    /// Nobody can tell (no context, forbidden, not synced, timed out).
+    Unknown,
+}
+
+impl<T> Lookup<T> {
+    /// The found value, if any.
+    pub fn found(self) -> Option<T> {
+        match self {
+            Lookup::Found(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Whether this is [`Lookup::Missing`].
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Lookup::Missing)
+    }
+
+    /// Map the found value.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Lookup<U> {
+        match self {
+            Lookup::Found(value) => Lookup::Found(f(value)),
+            Lookup::Missing => Lookup::Missing,
+            Lookup::Unknown => Lookup::Unknown,
+        }
+    }
+}
+
+/// A ConfigMap as the rules see it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigMapInfo {
+    /// Its namespace.
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+    /// `metadata.annotations`.
+    pub annotations: BTreeMap<String, String>,
+    /// `data` (string values only).
+    pub data: BTreeMap<String, String>,
+}
+
+/// A Secret reduced to the names of its keys. Values are never kept.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SecretKeys {
+    /// Its namespace.
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+    /// The key names of `data` and `stringData`.
+    pub keys: BTreeSet<String>,
+}
+
+/// What wflint knows of the workflow controller's configuration.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ControllerConfig {
+    /// The controller's namespace (where its ConfigMap lives).
+    pub namespace: String,
+    /// Name of the controller ConfigMap.
+    pub name: String,
+    /// The `artifactRepository` value, if configured.
+    pub artifact_repository: Option<serde_json::Value>,
+    /// The `workflowDefaults` value, if configured.
+    pub workflow_defaults: Option<serde_json::Value>,
+}
+
+/// A WorkflowTemplate or ClusterWorkflowTemplate known to the context.
+#[derive(Debug, Clone)]
+pub struct TemplateObject {
+    /// The decoded object.
+    pub object: Arc<ArgoObject>,
+    /// Its JSON value as read.
+    pub value: Arc<serde_json::Value>,
+    /// Where it was read from (file path), if from a file.
+    pub origin: Option<String>,
+}
+
+/// Source of cluster facts. Implementations: [`NoContext`], the offline file context, the
+/// kube-backed caches of the CLI and the webhook.
+pub trait ClusterContext: Send + Sync {
+    /// A ConfigMap by namespace and name.
+    fn config_map(&self, namespace: &str, name: &str) -> Lookup<Arc<ConfigMapInfo>>;
+    /// A Secret's key names by namespace and name.
+    fn secret(&self, namespace: &str, name: &str) -> Lookup<Arc<SecretKeys>>;
+    /// A WorkflowTemplate by namespace and name.
+    fn workflow_template(&self, namespace: &str, name: &str) -> Lookup<TemplateObject>;
+    /// A ClusterWorkflowTemplate by name.
+    fn cluster_workflow_template(&self, name: &str) -> Lookup<TemplateObject>;
+    /// The controller configuration.
+    fn controller(&self) -> Lookup<Arc<ControllerConfig>>;
+    /// Notes about degraded knowledge (e.g. "secrets in namespace x: forbidden"), shown once.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// A context that knows nothing: every lookup is [`Lookup::Unknown`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoContext;
+
+impl ClusterContext for NoContext {
+    fn config_map(&self, _: &str, _: &str) -> Lookup<Arc<ConfigMapInfo>> {
+        Lookup::Unknown
+    }
+    fn secret(&self, _: &str, _: &str) -> Lookup<Arc<SecretKeys>> {
+        Lookup::Unknown
+    }
+    fn workflow_template(&self, _: &str, _: &str) -> Lookup<TemplateObject> {
+        Lookup::Unknown
+    }
+    fn cluster_workflow_template(&self, _: &str) -> Lookup<TemplateObject> {
+        Lookup::Unknown
+    }
+    fn controller(&self) -> Lookup<Arc<ControllerConfig>> {
+        Lookup::Unknown
+    }
+}
