@@ -1,0 +1,225 @@
+//! The command line of the server: [`ServeArgs`] (shared by the `wflint-webhook` binary and
+//! `wflint serve`), [`serve`] (async, for embedding) and [`run`] (blocking, for `main`).
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    process::ExitCode,
+    sync::Arc,
+    time::Duration,
+};
+
+use wflint_core::{
+    context::{ClusterContext, NoContext},
+    policy::Policy,
+};
+
+use crate::{
+    server::{ServeConfig, ServeError, Server},
+    state::{AppState, ClusterState, Limits},
+};
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One JSON object per line (for log collectors).
+    Json,
+    /// Human-readable lines.
+    Text,
+}
+
+/// `wflint serve`: the HTTPS admission webhook.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to serve HTTPS on.
+    #[arg(long, value_name = "HOST:PORT", default_value = "0.0.0.0:8443")]
+    pub addr: SocketAddr,
+    /// PEM certificate chain (re-read when it changes).
+    #[arg(long, value_name = "FILE")]
+    pub tls_cert: PathBuf,
+    /// PEM private key (re-read when it changes).
+    #[arg(long, value_name = "FILE")]
+    pub tls_key: PathBuf,
+    /// Policy file (`kind: Policy`); re-read when it changes, an invalid new version is
+    /// rejected and the old one kept. Without it: every rule, errors deny, no mutation.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Cluster state as manifest files or folders (as `kubectl get -o yaml` writes them);
+    /// repeatable. For trying the gate without a cluster.
+    #[arg(long, value_name = "PATH", conflicts_with = "cluster")]
+    pub context: Vec<PathBuf>,
+    /// The workflow controller's ConfigMap (with `--context`).
+    #[arg(long, value_name = "FILE", conflicts_with = "cluster")]
+    pub controller_config: Option<PathBuf>,
+    /// Watch the cluster (in-cluster config or kubeconfig) for ConfigMaps, Secrets (key names
+    /// only), WorkflowTemplates and ClusterWorkflowTemplates.
+    #[arg(long)]
+    pub cluster: bool,
+    /// Also serve /healthz, /readyz and /metrics over plain HTTP here.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub metrics_addr: Option<SocketAddr>,
+    /// Deadline for answering one review, queueing included; keep it below the webhook's
+    /// `timeoutSeconds`.
+    #[arg(long, value_name = "DURATION", default_value = "3s", value_parser = humantime::parse_duration)]
+    pub request_timeout: Duration,
+    /// Largest AdmissionReview body accepted.
+    #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Reviews checked at once (default: twice the CPUs).
+    #[arg(long, value_name = "N")]
+    pub max_concurrent_lints: Option<usize>,
+    /// How often certificate and policy files are checked for changes.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub reload_interval: Duration,
+    /// On SIGTERM: time spent not-ready but still serving, before closing the listener.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub shutdown_delay: Duration,
+    /// Then: longest wait for open requests to finish.
+    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = humantime::parse_duration)]
+    pub drain_timeout: Duration,
+    /// Log format (`RUST_LOG` sets the level, default `info`).
+    #[arg(long, value_enum, default_value = "json")]
+    pub log_format: LogFormat,
+}
+
+impl ServeArgs {
+    /// The request limits these arguments ask for.
+    pub fn limits(&self) -> Limits {
+        let defaults = Limits::default();
+        Limits {
+            max_body_bytes: self.max_body_bytes,
+            request_timeout: self.request_timeout,
+            max_concurrent_lints: self
+                .max_concurrent_lints
+                .unwrap_or(defaults.max_concurrent_lints),
+        }
+    }
+
+    /// The server configuration these arguments ask for.
+    pub fn serve_config(&self) -> ServeConfig {
+        ServeConfig {
+            addr: self.addr,
+            tls_cert: self.tls_cert.clone(),
+            tls_key: self.tls_key.clone(),
+            policy: self.policy.clone(),
+            metrics_addr: self.metrics_addr,
+            reload_interval: self.reload_interval,
+            shutdown_delay: self.shutdown_delay,
+            drain_timeout: self.drain_timeout,
+        }
+    }
+}
+
+/// The policy of `--policy`, or the built-in one.
+pub fn load_policy(path: Option<&Path>) -> Result<Policy, ServeError> {
+    match path {
+        Some(path) => Ok(Policy::load(path)?),
+        None => Ok(Policy::default()),
+    }
+}
+
+/// The offline cluster view of `--context` / `--controller-config`.
+///
+/// SEAM: the file-backed context (`wflint_core::context::files::FileContext`, branch `cli`)
+/// has not landed yet; until it does, the files are not read and every cluster fact is
+/// unknown (nothing is denied on cluster facts, nothing is pinned).
+fn offline_context(
+    context: &[PathBuf],
+    controller_config: Option<&Path>,
+) -> Result<Arc<dyn ClusterContext>, ServeError> {
+    if !context.is_empty() || controller_config.is_some() {
+        tracing::warn!(
+            "--context/--controller-config are not read yet (offline file context pending); cluster facts are unknown"
+        );
+    }
+    Ok(Arc::new(NoContext))
+}
+
+/// The cluster view the arguments ask for.
+pub fn cluster_state(args: &ServeArgs) -> Result<ClusterState, ServeError> {
+    if args.cluster {
+        // TODO(kube): `wflint_kube::ClusterCache` (branch kube) provides the watch cache;
+        // wire it as ClusterState::watched(cache.clone(), move || cache.synced()).
+        return Err(ServeError::Cluster(
+            "--cluster is not available yet in this build: the kube-backed cache (crates/wflint-kube) is not wired in; use --context for now".to_string(),
+        ));
+    }
+    Ok(ClusterState::offline(offline_context(
+        &args.context,
+        args.controller_config.as_deref(),
+    )?))
+}
+
+/// Build everything from the arguments and serve until `shutdown` completes.
+pub async fn serve(
+    args: &ServeArgs,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
+    let policy = load_policy(args.policy.as_deref())?;
+    let cluster = cluster_state(args)?;
+    let state = AppState::new(cluster, policy, args.limits());
+    Server::new(args.serve_config(), state).run(shutdown).await
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn termination_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+/// Install the JSON (or text) log subscriber; a no-op if one is installed already.
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Run the server to completion: logging, a multi-threaded runtime, SIGTERM handling. Returns
+/// exit code 0 after a clean shutdown, 1 on errors (printed to stderr).
+pub fn run(args: ServeArgs) -> ExitCode {
+    init_logging(args.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(&args, termination_signal())) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "wflint webhook failed");
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
