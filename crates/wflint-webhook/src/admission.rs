@@ -69,6 +69,22 @@ pub struct Decision {
     pub findings: Vec<(&'static str, Severity)>,
 }
 
+/// Encode the answer. kube's types write `response.patch` as an array of numbers; the API
+/// documents base64 text (Go's `[]byte` in JSON), which is what is sent here.
+pub fn encode_review(review: &AdmissionReview<DynamicObject>) -> serde_json::Result<Vec<u8>> {
+    let mut value = serde_json::to_value(review)?;
+    let patch = review.response.as_ref().and_then(|r| r.patch.clone());
+    if let Some(patch) = patch
+        && let Some(response) = value.get_mut("response").and_then(Value::as_object_mut)
+    {
+        response.insert(
+            "patch".to_string(),
+            serde_json::to_value(k8s_openapi::ByteString(patch))?,
+        );
+    }
+    serde_json::to_vec(&value)
+}
+
 /// Decode a request body.
 pub fn parse_review(body: &[u8]) -> Result<AdmissionRequest<DynamicObject>, ReviewError> {
     let review: AdmissionReview<DynamicObject> =
@@ -324,6 +340,7 @@ pub fn decide(
 
     if !denying.is_empty() {
         response = response.deny(denial_message(kind, &decision.name, &denying));
+        response.result.status = Some(kube::core::response::StatusSummary::Failure);
         response.result.code = 403;
         response.result.reason = "Forbidden".to_string();
         let codes: Vec<&str> = denying.iter().map(|d| d.rule.code).collect();

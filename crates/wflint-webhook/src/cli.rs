@@ -155,9 +155,11 @@ pub async fn serve(
     args: &ServeArgs,
     shutdown: impl std::future::Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
-    let policy = load_policy(args.policy.as_deref())?;
+    // Checked before anything else starts, for a prompt error; the server loads the file
+    // again as the baseline of its reload watcher.
+    load_policy(args.policy.as_deref())?;
     let cluster = cluster_state(args)?;
-    let state = AppState::new(cluster, policy, args.limits());
+    let state = AppState::new(cluster, Policy::default(), args.limits());
     Server::new(args.serve_config(), state).run(shutdown).await
 }
 

@@ -160,9 +160,9 @@ fn inject_repository_ref(
     {
         needs.extend(repository_needs(template_spec, &FieldPath::root()));
     }
-    let Some(reason) = needs.first() else {
+    if needs.is_empty() {
         return;
-    };
+    }
     let (reference, why) = match &settings.artifact_repository_ref {
         RefInjection::None => return,
         RefInjection::NamespaceDefault => {
@@ -201,10 +201,7 @@ fn inject_repository_ref(
         Announcement {
             audit_key: "artifact-repository-ref",
             audit_value: text.clone(),
-            warning: format!(
-                "wflint set {field_path} to {text} ({why}): {}",
-                reason.describe()
-            ),
+            warning: format!("wflint set {field_path} to {text}, {why}"),
         },
     );
 }
@@ -244,7 +241,7 @@ fn inject_artifact_gc(
         Announcement {
             audit_key: "artifact-gc",
             audit_value: defaults.to_value().to_string(),
-            warning: format!("wflint set {field_path} to strategy {strategy} (policy default)"),
+            warning: format!("wflint set {field_path} to strategy {strategy}, the policy default"),
         },
     );
 }
@@ -350,8 +347,7 @@ mod tests {
         );
         assert_eq!(
             first.announcements[0].warning,
-            "wflint set spec.artifactRepositoryRef to artifact-repositories#v1 (the namespace default): \
-             spec.templates[0].outputs.artifacts[0] is an output artifact without a full location"
+            "wflint set spec.artifactRepositoryRef to artifact-repositories#v1, the namespace default"
         );
         let patched = apply(&object, &first);
         let second = mutate(ArgoKind::Workflow, &patched, Some("team"), &settings, &Ctx);

@@ -26,16 +26,17 @@ async fn snapshot(paths: &[PathBuf]) -> Snapshot {
 }
 
 /// Watch `paths`, calling `on_change` with their contents whenever they differ from the last
-/// contents seen (not at start), until `stop` completes.
+/// contents seen, starting from `loaded` (the contents in force), until `stop` completes.
 pub async fn watch<F>(
     paths: Vec<PathBuf>,
+    loaded: Vec<Vec<u8>>,
     interval: Duration,
     mut on_change: F,
     stop: impl Future<Output = ()>,
 ) where
     F: FnMut(&[Vec<u8>]) + Send,
 {
-    let mut last = snapshot(&paths).await;
+    let mut last: Snapshot = loaded.into_iter().map(Some).collect();
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ticker.tick().await;
@@ -57,10 +58,11 @@ pub async fn watch<F>(
     }
 }
 
-/// Reload the serving certificate from `cert` and `key` when they change.
+/// Reload the serving certificate from `cert` and `key` when they differ from `loaded`.
 pub async fn watch_certificate(
     cert: PathBuf,
     key: PathBuf,
+    loaded: Vec<Vec<u8>>,
     interval: Duration,
     config: RustlsConfig,
     state: AppState,
@@ -70,6 +72,7 @@ pub async fn watch_certificate(
     let key_name = key.display().to_string();
     watch(
         vec![cert, key],
+        loaded,
         interval,
         move |contents| {
             let [cert_pem, key_pem] = contents else {
@@ -93,10 +96,11 @@ pub async fn watch_certificate(
     .await;
 }
 
-/// Reload the policy from `path` when it changes; an invalid policy is rejected and the old one
-/// stays.
+/// Reload the policy from `path` when it differs from `loaded`; an invalid policy is rejected
+/// and the old one stays.
 pub async fn watch_policy(
     path: PathBuf,
+    loaded: Vec<u8>,
     interval: Duration,
     state: AppState,
     stop: impl Future<Output = ()>,
@@ -104,6 +108,7 @@ pub async fn watch_policy(
     let origin = path.display().to_string();
     watch(
         vec![path],
+        vec![loaded],
         interval,
         move |contents| {
             let Some(bytes) = contents.first() else {

@@ -19,6 +19,7 @@ use axum::{
 use axum_server::{Handle, tls_rustls::RustlsConfig};
 use serde_json::json;
 use tokio::sync::watch;
+use wflint_core::policy::{Policy, PolicyError};
 
 use crate::{
     admission::{self, Decision, ReviewError},
@@ -124,7 +125,7 @@ async fn admit(endpoint: Endpoint, state: AppState, body: Bytes) -> Response {
             let policy = worker_state.policy();
             let decision =
                 admission::decide(endpoint, request, &policy, worker_state.cluster().context())?;
-            let encoded = serde_json::to_vec(&decision.review)
+            let encoded = admission::encode_review(&decision.review)
                 .map_err(|e| ReviewError::Malformed(e.to_string()))?;
             Ok((decision, encoded))
         })
@@ -199,7 +200,8 @@ pub struct ServeConfig {
     pub tls_cert: PathBuf,
     /// PEM private key.
     pub tls_key: PathBuf,
-    /// Policy file to reload when it changes (already loaded into the state).
+    /// Policy file: loaded at start (replacing the state's policy) and reloaded when it
+    /// changes.
     pub policy: Option<PathBuf>,
     /// Optional plain-HTTP listener for `/healthz`, `/readyz` and `/metrics`.
     pub metrics_addr: Option<SocketAddr>,
@@ -220,7 +222,7 @@ pub enum ServeError {
     Tls(#[from] TlsError),
     /// The policy file is unusable at start-up.
     #[error(transparent)]
-    Policy(#[from] wflint_core::policy::PolicyError),
+    Policy(#[from] PolicyError),
     /// A listener failed.
     #[error("cannot serve on {addr}: {source}")]
     Listen {
@@ -284,9 +286,29 @@ impl Server {
             state,
             handle,
         } = self;
-        let server_config = tls::load(&config.tls_cert, &config.tls_key)?;
+        // The contents loaded here are the baseline of the reload watchers, so that a change
+        // made while starting up is not missed.
+        let cert_pem = tls::read(&config.tls_cert)?;
+        let key_pem = tls::read(&config.tls_key)?;
+        let server_config = tls::server_config(
+            &cert_pem,
+            &key_pem,
+            &config.tls_cert.display().to_string(),
+            &config.tls_key.display().to_string(),
+        )?;
         let rustls_config = RustlsConfig::from_config(server_config);
         state.set_certificate_loaded(true);
+        let policy_bytes = match &config.policy {
+            Some(path) => {
+                let bytes = std::fs::read(path).map_err(|source| PolicyError::Io {
+                    origin: path.display().to_string(),
+                    source,
+                })?;
+                state.set_policy(Policy::from_bytes(&path.display().to_string(), &bytes)?);
+                Some(bytes)
+            }
+            None => None,
+        };
 
         let (stop_tx, stop_rx) = watch::channel(false);
         let stopped = move || {
@@ -299,14 +321,16 @@ impl Server {
         background.spawn(reload::watch_certificate(
             config.tls_cert.clone(),
             config.tls_key.clone(),
+            vec![cert_pem, key_pem],
             config.reload_interval,
             rustls_config.clone(),
             state.clone(),
             stopped(),
         ));
-        if let Some(policy) = &config.policy {
+        if let (Some(policy), Some(loaded)) = (&config.policy, policy_bytes) {
             background.spawn(reload::watch_policy(
                 policy.clone(),
+                loaded,
                 config.reload_interval,
                 state.clone(),
                 stopped(),
