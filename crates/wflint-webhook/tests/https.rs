@@ -1,6 +1,8 @@
 //! Real HTTPS round trips: a server on a loopback port with a test CA, rustls clients over
 //! HTTP/1.1 and HTTP/2, AdmissionReviews in, decisions and patches out.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers may panic
+
 mod common;
 
 use std::sync::Arc;

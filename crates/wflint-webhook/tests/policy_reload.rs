@@ -1,6 +1,8 @@
 //! The policy file is re-read when it changes; an invalid new version is rejected and the old
 //! policy stays in force.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers may panic
+
 mod common;
 
 use std::{path::Path, time::Duration};

@@ -1,6 +1,8 @@
 //! Certificate rotation while requests are flowing: new handshakes get the new certificate,
 //! established connections keep working, a broken rotation is rejected.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers may panic
+
 mod common;
 
 use std::{

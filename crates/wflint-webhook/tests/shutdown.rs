@@ -1,6 +1,8 @@
 //! Graceful shutdown under load: readiness turns false first, the server keeps answering during
 //! the shutdown delay, and every request the server answered reaches its client intact.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers may panic
+
 mod common;
 
 use std::{

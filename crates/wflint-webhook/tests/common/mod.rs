@@ -1,7 +1,7 @@
 //! Test helpers: a test CA (rcgen), a server on a loopback port, rustls clients, review bodies
 //! and an in-memory cluster context.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 use std::{
     collections::BTreeMap,
