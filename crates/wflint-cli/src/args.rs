@@ -47,7 +47,6 @@ Examples:
 #[command(
     name = "wflint",
     version,
-    about,
     propagate_version = true,
     arg_required_else_help = true,
     after_help = "Run `wflint lint --help` for the linter's options and configuration."

@@ -34,14 +34,13 @@ pub(crate) enum CliError {
     StdinTwice,
 
     /// A rule selector on the command line is unknown.
-    #[error("{option}: {source}")]
+    #[error("{option}: {selector}")]
     #[diagnostic(code(wflint::selector), help("`wflint rules` lists every code"))]
     Selector {
         /// The option (`--select`, `--ignore`).
         option: &'static str,
         /// The unknown selector.
-        #[source]
-        source: UnknownSelector,
+        selector: UnknownSelector,
     },
 
     /// The configuration file is invalid.

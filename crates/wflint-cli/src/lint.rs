@@ -75,7 +75,8 @@ pub(crate) fn settings(args: &LintArgs, cwd: &Path) -> Result<Settings, CliError
         Config::discover(cwd)?
     };
     let from_file = config.as_ref();
-    let selector_error = |option: &'static str| move |source| CliError::Selector { option, source };
+    let selector_error =
+        |option: &'static str| move |selector| CliError::Selector { option, selector };
 
     let mut rules = RuleSet::all();
     match (

@@ -1,7 +1,7 @@
 //! The `wflint` command line: parse the arguments, run a subcommand, map the outcome to the
 //! exit status (0 clean, 1 findings that fail the run, 2 wflint could not run).
 
-use std::process::ExitCode;
+use std::{io::IsTerminal, process::ExitCode};
 
 use clap::Parser;
 
@@ -24,6 +24,7 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_TOOL_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    install_error_handler();
     let cli = Cli::parse();
     match run(cli) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
@@ -33,6 +34,22 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_TOOL_ERROR)
         }
     }
+}
+
+/// Render tool errors without hyperlinks, and unwrapped when stderr is not a terminal (so logs
+/// and scripts see each message on one line).
+fn install_error_handler() {
+    let stderr_is_terminal = std::io::stderr().is_terminal();
+    // Only fails when a hook is already installed, which nothing else does.
+    let _ = miette::set_hook(Box::new(move |_| {
+        let mut options = miette::MietteHandlerOpts::new()
+            .terminal_links(false)
+            .break_words(false);
+        if !stderr_is_terminal {
+            options = options.width(10_000).color(false);
+        }
+        Box::new(options.build())
+    }));
 }
 
 fn run(cli: Cli) -> Result<Outcome, CliError> {

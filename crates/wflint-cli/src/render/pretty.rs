@@ -167,6 +167,7 @@ pub(crate) fn render(
         .unicode(true)
         .terminal_links(false)
         .force_graphical(true)
+        .break_words(false)
         .context_lines(1);
     if let Some(width) = options.width {
         handler = handler.width(width);

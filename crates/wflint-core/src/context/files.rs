@@ -35,7 +35,7 @@ pub const CONTROLLER_CONFIGMAP_SUFFIX: &str = "workflow-controller-configmap";
 #[derive(Debug, thiserror::Error)]
 pub enum ContextError {
     /// A file or folder could not be read.
-    #[error("cannot read context path {}: {source}", path.display())]
+    #[error("cannot read context path {}", path.display())]
     Read {
         /// The path given.
         path: PathBuf,
