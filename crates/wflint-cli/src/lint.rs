@@ -14,7 +14,7 @@ use wflint_core::{
 };
 
 use crate::{
-    args::{ColorChoice, Format, LintArgs},
+    args::{ColorChoice, ContextArgs, Format, LintArgs},
     config::{self, Config},
     discover::{Discovered, discover},
     error::CliError,
@@ -132,17 +132,7 @@ pub(crate) fn run(
     stdin: &mut dyn Read,
 ) -> Result<Outcome, CliError> {
     let settings = settings(args, &environment.cwd)?;
-    let namespace = settings.options.default_namespace.as_str();
-    let context: Box<dyn ClusterContext> =
-        if args.context.context.is_empty() && args.context.controller_config.is_none() {
-            Box::new(NoContext)
-        } else {
-            Box::new(FileContext::load(
-                &args.context.context,
-                args.context.controller_config.as_deref(),
-                namespace,
-            )?)
-        };
+    let context = cluster_context(&args.context, &settings.options.default_namespace)?;
     let discovered = discover(&args.paths, stdin)?;
     let locations = absolute_locations(&discovered, &environment.cwd);
     let inputs = discovered.into_iter().map(|d| d.input).collect();
@@ -168,6 +158,21 @@ pub(crate) fn run(
         write_stdout(|out| render::render(args.output.format, &report, &options, out))?;
     }
     Ok(outcome(&report, args.rules.deny_warnings))
+}
+
+/// The cluster facts the run may consult: the files given (a closed world), or nothing known.
+pub(crate) fn cluster_context(
+    args: &ContextArgs,
+    default_namespace: &str,
+) -> Result<Box<dyn ClusterContext>, CliError> {
+    if args.context.is_empty() && args.controller_config.is_none() {
+        return Ok(Box::new(NoContext));
+    }
+    Ok(Box::new(FileContext::load(
+        &args.context,
+        args.controller_config.as_deref(),
+        default_namespace,
+    )?))
 }
 
 fn nothing_to_lint_note(report: &Report) -> String {
