@@ -5,7 +5,8 @@
 //! their key names as soon as they are read (values are never stored, logged or quoted in an
 //! error), WorkflowTemplates, ClusterWorkflowTemplates and the workflow controller's
 //! configuration. With context files the given state is complete (closed world): an object that
-//! is absent is [`Lookup::Missing`], not unknown.
+//! is absent is [`Lookup::Missing`], not unknown. When two files define the same object, the
+//! first one read wins (files are read in the order given, folders in sorted order).
 
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap, HashSet},
@@ -90,7 +91,8 @@ impl FileContext {
     }
 
     /// Read the files and folders of `paths` (closed world when there is at least one) and the
-    /// controller ConfigMap at `controller_config`, if given.
+    /// controller ConfigMap at `controller_config`, if given. With only a controller ConfigMap,
+    /// every other lookup stays [`Lookup::Unknown`].
     pub fn load(
         paths: &[PathBuf],
         controller_config: Option<&Path>,
@@ -192,14 +194,6 @@ impl FileContextBuilder {
     #[must_use]
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
-        self
-    }
-
-    /// Declare the given state complete (done by [`add_path`](Self::add_path) and
-    /// [`add_manifests`](Self::add_manifests)).
-    #[must_use]
-    pub fn closed_world(mut self, closed: bool) -> Self {
-        self.closed_world = closed;
         self
     }
 
