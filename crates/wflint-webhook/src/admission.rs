@@ -360,6 +360,30 @@ pub fn decide(
     Ok(decision)
 }
 
+const WARM_UP_REVIEW: &str = r#"{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+  "request": {"uid": "warm-up", "operation": "CREATE", "userInfo": {},
+    "kind": {"group": "argoproj.io", "version": "v1alpha1", "kind": "Workflow"},
+    "resource": {"group": "argoproj.io", "version": "v1alpha1", "resource": "workflows"},
+    "namespace": "default",
+    "object": {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+      "metadata": {"generateName": "warm-up-", "namespace": "default"},
+      "spec": {"entrypoint": "main", "templates": [{"name": "main",
+        "container": {"image": "alpine"},
+        "outputs": {"artifacts": [{"name": "a", "path": "/tmp/a"}]}}]}}}}"#;
+
+/// Run one review through the whole path so that everything initialised on first use (schemas,
+/// rule tables, allocator pools) is ready before the server reports ready: the first real
+/// request should not pay for it.
+pub fn warm_up(policy: &Policy, context: &dyn ClusterContext) {
+    for endpoint in [Endpoint::Validate, Endpoint::Mutate] {
+        if let Ok(request) = parse_review(WARM_UP_REVIEW.as_bytes())
+            && let Ok(decision) = decide(endpoint, request, policy, context)
+        {
+            let _ = encode_review(&decision.review);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,6 +395,21 @@ mod tests {
         let clipped = clip(&long, 120);
         assert_eq!(clipped.chars().count(), 120);
         assert!(clipped.ends_with('…'));
+    }
+
+    #[test]
+    fn the_warm_up_review_goes_the_whole_way() {
+        // If it stopped parsing, warming up would silently do nothing.
+        let request = parse_review(WARM_UP_REVIEW.as_bytes()).unwrap();
+        let decision = decide(
+            Endpoint::Validate,
+            request,
+            &Policy::default(),
+            &wflint_core::context::NoContext,
+        )
+        .unwrap();
+        assert_eq!(decision.outcome, Outcome::Allowed);
+        assert_eq!(decision.findings, Vec::new());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::{
 };
 
 use wflint_core::{
-    context::{ClusterContext, NoContext},
+    context::{ClusterContext, FileContext, NoContext},
     policy::Policy,
 };
 
@@ -118,22 +118,30 @@ pub fn load_policy(path: Option<&Path>) -> Result<Policy, ServeError> {
     }
 }
 
-/// The offline cluster view of `--context` / `--controller-config`.
-///
-/// SEAM: the file-backed context (`wflint_core::context::files::FileContext`, branch `cli`)
-/// has not landed yet; until it does, the files are not read and every cluster fact is
-/// unknown (nothing is denied on cluster facts, nothing is pinned).
+/// The offline cluster view of `--context` / `--controller-config` (closed world once context
+/// files are given: what they do not hold is missing). Without either, every cluster fact is
+/// unknown: nothing is denied on cluster facts and nothing is pinned.
 fn offline_context(
     context: &[PathBuf],
     controller_config: Option<&Path>,
 ) -> Result<Arc<dyn ClusterContext>, ServeError> {
-    if !context.is_empty() || controller_config.is_some() {
-        tracing::warn!(
-            "--context/--controller-config are not read yet (offline file context pending); cluster facts are unknown"
-        );
+    if context.is_empty() && controller_config.is_none() {
+        return Ok(Arc::new(NoContext));
     }
-    Ok(Arc::new(NoContext))
+    let files = FileContext::load(context, controller_config, CONTEXT_DEFAULT_NAMESPACE)?;
+    let (config_maps, secrets, templates, cluster_templates) = files.counts();
+    tracing::info!(
+        config_maps,
+        secrets,
+        templates,
+        cluster_templates,
+        "offline cluster context loaded"
+    );
+    Ok(Arc::new(files))
 }
+
+/// Namespace of context objects that name none.
+pub const CONTEXT_DEFAULT_NAMESPACE: &str = "default";
 
 /// The cluster view the arguments ask for.
 pub fn cluster_state(args: &ServeArgs) -> Result<ClusterState, ServeError> {
@@ -150,17 +158,23 @@ pub fn cluster_state(args: &ServeArgs) -> Result<ClusterState, ServeError> {
     )?))
 }
 
+/// Build the server the arguments ask for: policy checked, cluster view set up, nothing bound
+/// yet (use [`Server::handle`] to learn the address once running).
+pub fn build_server(args: &ServeArgs) -> Result<Server, ServeError> {
+    // Checked here for a prompt error; the server loads the file again at start, as the
+    // baseline of its reload watcher.
+    load_policy(args.policy.as_deref())?;
+    let cluster = cluster_state(args)?;
+    let state = AppState::new(cluster, Policy::default(), args.limits());
+    Ok(Server::new(args.serve_config(), state))
+}
+
 /// Build everything from the arguments and serve until `shutdown` completes.
 pub async fn serve(
     args: &ServeArgs,
     shutdown: impl std::future::Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
-    // Checked before anything else starts, for a prompt error; the server loads the file
-    // again as the baseline of its reload watcher.
-    load_policy(args.policy.as_deref())?;
-    let cluster = cluster_state(args)?;
-    let state = AppState::new(cluster, Policy::default(), args.limits());
-    Server::new(args.serve_config(), state).run(shutdown).await
+    build_server(args)?.run(shutdown).await
 }
 
 /// Completes on SIGTERM or Ctrl-C.
@@ -198,7 +212,9 @@ pub fn init_logging(format: LogFormat) {
             .flatten_event(true)
             .with_current_span(false)
             .try_init(),
-        LogFormat::Text => builder.try_init(),
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init(),
     };
 }
 

@@ -19,6 +19,6 @@ pub mod server;
 pub mod state;
 pub mod tls;
 
-pub use cli::{ServeArgs, run, serve};
+pub use cli::{ServeArgs, build_server, run, serve};
 pub use server::{ServeConfig, ServeError, Server, ServerHandle, router};
 pub use state::{AppState, ClusterState, Limits};

@@ -231,6 +231,9 @@ pub enum ServeError {
         /// Why.
         source: std::io::Error,
     },
+    /// The offline context files are unusable.
+    #[error(transparent)]
+    Context(#[from] wflint_core::context::ContextError),
     /// The cluster view cannot be set up.
     #[error("{0}")]
     Cluster(String),
@@ -269,6 +272,11 @@ impl Server {
             state,
             handle: Handle::new(),
         }
+    }
+
+    /// The shared state (policy, metrics, readiness).
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     /// A handle to learn the bound address.
@@ -351,6 +359,12 @@ impl Server {
                 }
             });
         }
+
+        let warm_state = state.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            admission::warm_up(&warm_state.policy(), warm_state.cluster().context());
+        })
+        .await;
 
         let app = router(state.clone());
         let https = axum_server::bind_rustls(config.addr, rustls_config)
