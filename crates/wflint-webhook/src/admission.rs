@@ -141,7 +141,7 @@ fn finding_line(diagnostic: &Diagnostic) -> String {
 /// The denial message: one line per finding, at most [`MAX_DENIAL_FINDINGS`].
 fn denial_message(kind: ArgoKind, name: &str, denying: &[&Diagnostic]) -> String {
     let mut message = format!(
-        "wflint: {} {name} has {} error{}:",
+        "wflint: {} {name} has {} problem{}:",
         kind.as_str(),
         denying.len(),
         if denying.len() == 1 { "" } else { "s" }
@@ -233,7 +233,7 @@ pub fn decide(
     };
     let mut object = object_json(object);
     if let Value::Object(map) = &mut object {
-        // The kind and version are the request's, whatever the object says.
+        // An object sent without its type takes the request's.
         map.entry("kind")
             .or_insert_with(|| Value::String(request.kind.kind.clone()));
         map.entry("apiVersion").or_insert_with(|| {
@@ -410,6 +410,78 @@ mod tests {
         .unwrap();
         assert_eq!(decision.outcome, Outcome::Allowed);
         assert_eq!(decision.findings, Vec::new());
+    }
+
+    /// A review of a workflow whose template has `typos` unknown fields.
+    fn review_with_typos(typos: usize) -> AdmissionRequest<DynamicObject> {
+        let mut template = serde_json::json!({"name": "main", "container": {"image": "alpine"}});
+        for i in 0..typos {
+            template[format!("typo{i:02}")] = serde_json::json!(true);
+        }
+        let review = serde_json::json!({
+            "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+            "request": {"uid": "u", "operation": "CREATE", "userInfo": {},
+                "kind": {"group": "argoproj.io", "version": "v1alpha1", "kind": "Workflow"},
+                "resource": {"group": "argoproj.io", "version": "v1alpha1", "resource": "workflows"},
+                "namespace": "team",
+                "object": {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+                    "metadata": {"name": "typos", "namespace": "team"},
+                    "spec": {"entrypoint": "main", "templates": [template]}}}});
+        parse_review(&serde_json::to_vec(&review).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn denials_list_at_most_ten_findings() {
+        let decision = decide(
+            Endpoint::Validate,
+            review_with_typos(12),
+            &Policy::default(),
+            &wflint_core::context::NoContext,
+        )
+        .unwrap();
+        assert_eq!(decision.outcome, Outcome::Denied);
+        assert_eq!(decision.findings.len(), 12);
+        let response = decision.review.response.unwrap();
+        let lines: Vec<&str> = response.result.message.lines().collect();
+        assert_eq!(lines[0], "wflint: Workflow typos has 12 problems:");
+        assert_eq!(lines.len(), 1 + MAX_DENIAL_FINDINGS + 1);
+        assert!(
+            lines[1].starts_with("- spec.templates[0].typo00: "),
+            "{lines:?}"
+        );
+        assert!(lines[1].ends_with(" [unknown-field]"), "{lines:?}");
+        assert_eq!(
+            lines[11],
+            "- and 2 more (run `wflint lint` on the manifest for all of them)"
+        );
+    }
+
+    #[test]
+    fn warnings_are_capped_and_say_how_many_were_left_out() {
+        let policy = Policy::from_bytes(
+            "p.yaml",
+            b"apiVersion: wflint.dev/v1\nkind: Policy\nrules: {severity: {unknown-field: warning}}\n",
+        )
+        .unwrap();
+        let decision = decide(
+            Endpoint::Validate,
+            review_with_typos(25),
+            &policy,
+            &wflint_core::context::NoContext,
+        )
+        .unwrap();
+        assert_eq!(decision.outcome, Outcome::Allowed);
+        let warnings = decision.review.response.unwrap().warnings.unwrap();
+        assert_eq!(warnings.len(), MAX_WARNINGS);
+        assert_eq!(
+            warnings[MAX_WARNINGS - 1],
+            "wflint: 6 more warnings not shown"
+        );
+        assert!(
+            warnings
+                .iter()
+                .all(|w| w.chars().count() <= MAX_WARNING_CHARS)
+        );
     }
 
     #[test]

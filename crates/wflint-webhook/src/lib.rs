@@ -10,6 +10,8 @@
 //! - [`cli::ServeArgs`] / [`cli::run`] / [`cli::serve`] — the command line, shared with
 //!   `wflint serve`.
 
+#![warn(missing_docs)]
+
 pub mod admission;
 pub mod cli;
 pub mod metrics;

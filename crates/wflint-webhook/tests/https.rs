@@ -68,7 +68,7 @@ async fn error_findings_deny_with_path_message_and_code() {
     assert_eq!(answer["status"]["code"], 403);
     let message = answer["status"]["message"].as_str().unwrap();
     assert!(
-        message.starts_with("wflint: Workflow broken has 1 error:\n- "),
+        message.starts_with("wflint: Workflow broken has 1 problem:\n- "),
         "{message}"
     );
     let finding = message.lines().nth(1).unwrap();
