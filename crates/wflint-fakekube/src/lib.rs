@@ -168,6 +168,12 @@ impl FakeKube {
         existed
     }
 
+    /// Delete an object without telling watchers, as if its event was lost; pair it with
+    /// [`FakeKube::compact`] so clients must list again to notice.
+    pub fn delete_without_event(&self, plural: &str, namespace: Option<&str>, name: &str) -> bool {
+        self.shared.lock().remove_silently(plural, namespace, name)
+    }
+
     /// Answer `403 Forbidden` to every request for `plural` in `namespace` (`None`: every
     /// request for `plural`, whatever its namespace, including cluster-wide ones).
     pub fn forbid(&self, plural: &str, namespace: Option<&str>) {
@@ -200,7 +206,7 @@ impl FakeKube {
         self.shared.changed();
     }
 
-    /// Forget the event history: watches resuming from an older resource version get
+    /// Forget the event history: watches resuming from any resource version seen so far get
     /// `410 Gone` and must list again. Open watches are broken too, so they have to resume.
     pub fn compact(&self) {
         self.shared.lock().compact();

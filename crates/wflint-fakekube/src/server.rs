@@ -143,11 +143,11 @@ fn fault_response(code: u16, target: &Target, verb: &str) -> Response {
         }
         _ => format!("injected failure ({code})"),
     };
-    let details = json!({"name": target.name.clone().unwrap_or_default(), "kind": target.plural});
-    json_response(
-        code,
-        &status_body(code, reason_of(code), &message, Some(details)),
-    )
+    // Only a 403 names the object; an injected 404 looks like a resource type the server does
+    // not serve (no details), unlike the 404 of a missing object.
+    let details = (code == 403)
+        .then(|| json!({"name": target.name.clone().unwrap_or_default(), "kind": target.plural}));
+    json_response(code, &status_body(code, reason_of(code), &message, details))
 }
 
 async fn handle(AxumState(shared): AxumState<Arc<Shared>>, method: Method, uri: Uri) -> Response {
@@ -287,10 +287,12 @@ fn list(
     json_response(200, &body)
 }
 
+/// One watch event line, `type` first as the API server writes it (so clients can decode the
+/// object without buffering it).
 fn event_line(event_type: &str, object: &Value) -> Bytes {
-    let mut line = json!({"type": event_type, "object": object}).to_string();
-    line.push('\n');
-    Bytes::from(line)
+    Bytes::from(format!(
+        "{{\"type\":\"{event_type}\",\"object\":{object}}}\n"
+    ))
 }
 
 /// Decrements the open-watch count when a watch ends, however it ends.

@@ -270,9 +270,27 @@ impl State {
         true
     }
 
+    /// Forget the history; the resource version moves on (as etcd's compaction revision does),
+    /// so every resume from a version a client already holds is too old, while a fresh list
+    /// can be watched from.
     pub(crate) fn compact(&mut self) {
         self.history.clear();
+        self.resource_version += 1;
         self.compacted_through = self.resource_version;
+    }
+
+    /// Remove an object without a watch event.
+    pub(crate) fn remove_silently(
+        &mut self,
+        plural: &str,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> bool {
+        let before = self.objects.len();
+        self.objects.retain(|(t, ns, n), _| {
+            !(t.plural == plural && n == name && ns == namespace.unwrap_or(""))
+        });
+        self.objects.len() != before
     }
 
     /// The fault that applies to a request, consuming one use of a counted fault.
