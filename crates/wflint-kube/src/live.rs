@@ -98,10 +98,13 @@ fn human(duration: Duration) -> String {
     }
 }
 
+/// Lookups of one resource in one namespace that failed: the first reason, the names.
+type FailureGroup = (FailureReason, BTreeSet<String>);
+
 /// Failed lookups grouped by resource and namespace, so one note covers them all.
 #[derive(Default)]
 struct Failures {
-    groups: BTreeMap<(&'static str, Option<String>), (FailureReason, BTreeSet<String>)>,
+    groups: BTreeMap<(&'static str, Option<String>), FailureGroup>,
 }
 
 impl Failures {

@@ -417,9 +417,11 @@ mod tests {
 
     #[test]
     fn controller_namespace_and_differences() {
-        let mut needs = Needs::default();
-        needs.config_maps = pairs(&[("a", "artifact-repositories")]);
-        needs.secrets = pairs(&[("a", "cred")]);
+        let mut needs = Needs {
+            config_maps: pairs(&[("a", "artifact-repositories")]),
+            secrets: pairs(&[("a", "cred")]),
+            ..Needs::default()
+        };
         needs.include_controller_namespace("argo");
         assert_eq!(
             needs.config_maps,
@@ -429,8 +431,10 @@ mod tests {
             ])
         );
         assert_eq!(needs.secrets, pairs(&[("a", "cred"), ("argo", "cred")]));
-        let mut done = Needs::default();
-        done.secrets = pairs(&[("a", "cred")]);
+        let done = Needs {
+            secrets: pairs(&[("a", "cred")]),
+            ..Needs::default()
+        };
         let rest = needs.without(&done);
         assert_eq!(rest.secrets, pairs(&[("argo", "cred")]));
         assert_eq!(rest.len(), 3);
