@@ -445,6 +445,7 @@ fn lint_file(
             related_spans,
         });
     }
+    findings.extend(non_mapping_documents(file, options));
     let mut ordinal = 0;
     for document in &file.documents {
         for (kind, value, base) in objects_in(&document.value) {
@@ -475,6 +476,38 @@ fn lint_file(
     }
     findings.sort_by_key(|f| (f.span.map_or(0, |s| s.start), f.diagnostic.rule.code));
     (findings, ordinal)
+}
+
+fn looks_like_k8s(value: &serde_json::Value) -> bool {
+    value.get("kind").is_some_and(|k| k.is_string())
+        && value.get("apiVersion").is_some_and(|a| a.is_string())
+}
+
+/// Documents that are lists or scalars, in files that hold Kubernetes manifests (a YAML file of
+/// some other tool is not ours to judge).
+fn non_mapping_documents(file: &ParsedFile, options: &LintOptions) -> Vec<Finding> {
+    let Some(severity) = options.rules.severity(&rules::syntax::NOT_A_MAPPING) else {
+        return Vec::new();
+    };
+    let manifests = file.documents.iter().any(|d| looks_like_k8s(&d.value));
+    file.documents
+        .iter()
+        .filter(|d| !d.value.is_object() && !d.value.is_null())
+        .filter(|d| manifests || d.value.as_array().is_some_and(|items| items.iter().any(looks_like_k8s)))
+        .map(|d| {
+            let what = if d.value.is_array() { "a list" } else { "a scalar" };
+            let mut diagnostic = Diagnostic::new(
+                &rules::syntax::NOT_A_MAPPING,
+                FieldPath::root(),
+                format!("document {} is {what}, not a Kubernetes object (a mapping)", d.index + 1),
+            )
+            .severity(severity);
+            if d.value.is_array() {
+                diagnostic = diagnostic.help("remove the leading `- ` or wrap the items in a `kind: List` object under `items:`");
+            }
+            Finding { diagnostic, file: Some(file.source.clone()), object: None, span: Some(d.span), related_spans: Vec::new() }
+        })
+        .collect()
 }
 
 fn place(

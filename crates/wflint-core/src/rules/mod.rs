@@ -14,7 +14,7 @@ pub mod artifacts;
 pub mod syntax;
 
 /// Metadata and documentation of one rule.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 pub struct Rule {
     /// Stable kebab-case code, used in output, configuration and suppressions.
     pub code: &'static str,
@@ -26,6 +26,12 @@ pub struct Rule {
     pub summary: &'static str,
     /// Markdown documentation (from the declaration's doc comment).
     pub doc: &'static str,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Rule({})", self.code)
+    }
 }
 
 impl Rule {
