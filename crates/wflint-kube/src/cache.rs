@@ -275,13 +275,23 @@ impl<V> Store<V> {
     }
 }
 
-/// A ConfigMap as cached: in full when artifact rules may read it, else its key names.
+/// Values of ConfigMaps that do not matter to artifact rules are kept up to this size (a
+/// mistyped `artifactRepositoryRef` key then still reads the value Argo would read); longer
+/// ones are dropped.
+const SMALL_VALUE_BYTES: usize = 256;
+
+/// A ConfigMap as cached: in full when artifact rules may read it, else its keys with only
+/// their small values.
 enum ConfigMapEntry {
     Full(Arc<ConfigMapInfo>),
     /// The controller ConfigMap, with its configuration parsed once per change.
     Controller(Arc<ConfigMapInfo>, Result<Arc<ControllerConfig>, String>),
-    KeysOnly(Box<[Box<str>]>),
+    /// Keys, each with its value when at most [`SMALL_VALUE_BYTES`] long.
+    Digest(Box<[DigestEntry]>),
 }
+
+/// A key of a ConfigMap kept as a digest, with its value if small.
+type DigestEntry = (Box<str>, Option<Box<str>>);
 
 /// Key names of a Secret.
 type SecretEntry = Box<[Box<str>]>;
@@ -386,7 +396,15 @@ fn reduce_config_map(
             None => ConfigMapEntry::Full(info),
         }
     } else {
-        ConfigMapEntry::KeysOnly(cm.data.into_keys().map(Box::from).collect())
+        let digest = cm
+            .data
+            .into_iter()
+            .map(|(key, value)| {
+                let small = (value.len() <= SMALL_VALUE_BYTES).then(|| Box::from(value));
+                (Box::from(key), small)
+            })
+            .collect();
+        ConfigMapEntry::Digest(digest)
     };
     (namespace, name, entry)
 }
@@ -523,7 +541,7 @@ impl ClusterCache {
         };
         vec![
             self.config_maps
-                .stats(|entry| !matches!(entry, ConfigMapEntry::KeysOnly(_))),
+                .stats(|entry| !matches!(entry, ConfigMapEntry::Digest(_))),
             self.secrets
                 .as_ref()
                 .map_or_else(|| disabled(CachedResource::Secrets), |s| s.stats(|_| false)),
@@ -564,15 +582,18 @@ impl ClusterContext for ClusterCache {
                 ConfigMapEntry::Full(info) | ConfigMapEntry::Controller(info, _) => {
                     Lookup::Found(Arc::clone(info))
                 }
-                // Its values were dropped: none reads like a repository definition. The keys
-                // are still right, so "key not found" answers stay true.
-                ConfigMapEntry::KeysOnly(keys) => Lookup::Found(Arc::new(ConfigMapInfo {
+                // No value reads like a repository definition and it has no Argo annotation.
+                // The keys are exact, so "key not found" answers stay true; a dropped (long)
+                // value reads as empty, i.e. an empty repository, never as a false error.
+                ConfigMapEntry::Digest(entries) => Lookup::Found(Arc::new(ConfigMapInfo {
                     namespace: namespace.to_string(),
                     name: name.to_string(),
                     annotations: BTreeMap::new(),
-                    data: keys
+                    data: entries
                         .iter()
-                        .map(|key| (key.to_string(), String::new()))
+                        .map(|(key, value)| {
+                            (key.to_string(), value.as_deref().unwrap_or("").to_string())
+                        })
                         .collect(),
                 })),
             })

@@ -4,29 +4,36 @@
 use std::{collections::BTreeMap, sync::Arc};
 
 use serde_json::Value;
+pub use wflint_core::artifacts::resolve::{
+    DEFAULT_REPOSITORY_ANNOTATION, REPOSITORIES_CONFIG_MAP as ARTIFACT_REPOSITORIES,
+};
 use wflint_core::{
+    artifacts::location::Driver,
     context::{ConfigMapInfo, ControllerConfig, TemplateObject},
     model::{self, ArgoKind},
     source::{self, Limits},
 };
 
-/// Name of the per-namespace repository ConfigMap Argo looks for.
-pub const ARTIFACT_REPOSITORIES: &str = "artifact-repositories";
+/// Whether `key` is a top-level key of an ArtifactRepository value.
+fn is_repository_key(key: &str) -> bool {
+    key == "archiveLogs" || Driver::REPOSITORY_ORDER.iter().any(|d| d.field() == key)
+}
 
-/// Annotation naming the default key of a repository ConfigMap.
-pub const DEFAULT_REPOSITORY_ANNOTATION: &str = "workflows.argoproj.io/default-artifact-repository";
-
-/// Top-level keys of an ArtifactRepository value (any one makes a value look like one).
-const REPOSITORY_KEYS: &[&str] = &[
-    "s3",
-    "gcs",
-    "azure",
-    "oss",
-    "artifactory",
-    "hdfs",
-    "plugin",
-    "archiveLogs",
-];
+/// The key a line starts with, if it reads like `key:` or `"key":` (YAML or JSON).
+fn leading_key(line: &str) -> Option<&str> {
+    let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '{' || c == ',');
+    let (key, rest) = match line.strip_prefix('"') {
+        Some(quoted) => {
+            let end = quoted.find('"')?;
+            (&quoted[..end], &quoted[end + 1..])
+        }
+        None => {
+            let end = line.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+            line.split_at(end)
+        }
+    };
+    rest.trim_start().starts_with(':').then_some(key)
+}
 
 /// Values larger than this are never taken for repository definitions (real ones are tiny).
 const MAX_REPOSITORY_VALUE_BYTES: usize = 64 * 1024;
@@ -38,17 +45,9 @@ pub fn looks_like_artifact_repository(value: &str) -> bool {
     if value.len() > MAX_REPOSITORY_VALUE_BYTES {
         return false;
     }
-    value.lines().any(|line| {
-        let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '{' || c == ',');
-        REPOSITORY_KEYS.iter().any(|key| {
-            let rest = line
-                .strip_prefix('"')
-                .and_then(|l| l.strip_prefix(key))
-                .and_then(|l| l.strip_prefix('"'))
-                .or_else(|| line.strip_prefix(key));
-            rest.is_some_and(|r| r.trim_start().starts_with(':'))
-        })
-    })
+    value
+        .lines()
+        .any(|line| leading_key(line).is_some_and(is_repository_key))
 }
 
 /// Whether the artifact rules may read this ConfigMap's data: the `artifact-repositories`
@@ -248,6 +247,45 @@ mod tests {
             config.workflow_defaults,
             Some(serde_json::json!({"spec": {"artifactRepositoryRef": {"key": "k"}}}))
         );
+    }
+
+    #[test]
+    fn controller_config_in_yaml() {
+        let config = controller_config(
+            "argo",
+            "workflow-controller-configmap",
+            &data(&[
+                (
+                    "artifactRepository",
+                    "archiveLogs: true\ns3:\n  bucket: my-bucket\n  endpoint: minio:9000\n  \
+                     accessKeySecret:\n    name: my-minio-cred\n    key: accesskey\n",
+                ),
+                (
+                    "workflowDefaults",
+                    "spec:\n  artifactGC:\n    strategy: OnWorkflowDeletion\n",
+                ),
+            ]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            config.artifact_repository,
+            Some(serde_json::json!({"archiveLogs": true, "s3": {
+                "bucket": "my-bucket", "endpoint": "minio:9000",
+                "accessKeySecret": {"name": "my-minio-cred", "key": "accesskey"}}}))
+        );
+        assert_eq!(
+            config
+                .workflow_defaults
+                .as_ref()
+                .and_then(|d| d.pointer("/spec/artifactGC/strategy")),
+            Some(&serde_json::json!("OnWorkflowDeletion"))
+        );
+    }
+
+    #[test]
+    fn controller_config_with_bad_yaml_is_an_error() {
+        let result = controller_config("argo", "cm", &data(&[("artifactRepository", "s3: [")]));
+        assert!(result.is_err_and(|e| e.contains("data.artifactRepository")));
     }
 
     #[test]

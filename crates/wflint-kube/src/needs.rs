@@ -5,25 +5,20 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 use wflint_core::{
+    Input,
+    artifacts::{location::Driver, resolve::parse_repository},
     context::ControllerConfig,
     engine::{namespace_of, objects_in},
     model::ArgoKind,
-    source::ParsedFile,
+    source::{self, Limits, ParsedFile},
 };
 
-use crate::facts::{ARTIFACT_REPOSITORIES, looks_like_artifact_repository, parse_yaml};
+use crate::facts::{ARTIFACT_REPOSITORIES, looks_like_artifact_repository};
 
-/// Keys of artifact locations whose blocks may hold secret selectors.
-const LOCATION_KEYS: &[&str] = &[
-    "s3",
-    "gcs",
-    "azure",
-    "oss",
-    "artifactory",
-    "git",
-    "http",
-    "hdfs",
-];
+/// Whether `key` opens an artifact location's driver block (whose selectors name Secrets).
+fn is_location_key(key: &str) -> bool {
+    Driver::ARTIFACT_ORDER.iter().any(|d| d.field() == key)
+}
 
 /// The cluster objects a lint run needs, by namespace and name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -68,6 +63,16 @@ impl Needs {
         )
     }
 
+    /// What the Argo objects of raw inputs need (they are parsed here; the lint parses them
+    /// again, which costs little next to the cluster round trips).
+    pub fn from_inputs(inputs: &[Input], default_namespace: &str, limits: &Limits) -> Self {
+        let files: Vec<ParsedFile> = inputs
+            .iter()
+            .map(|input| source::parse(&input.name, &input.bytes, limits))
+            .collect();
+        Self::from_parsed(&files, default_namespace)
+    }
+
     /// Add what one Argo object needs: its namespace's `artifact-repositories` ConfigMap, the
     /// ConfigMap of its `artifactRepositoryRef`, the templates it references, the Secrets its
     /// artifact locations name, and the controller configuration.
@@ -101,7 +106,7 @@ impl Needs {
     ) {
         for text in values {
             if looks_like_artifact_repository(text)
-                && let Ok(repository) = parse_yaml(text)
+                && let Ok(repository) = parse_repository(text)
             {
                 self.add_repository(&repository, namespaces);
             }
@@ -256,7 +261,7 @@ impl Needs {
                             continue;
                         }
                     }
-                    let child_in_location = in_location || LOCATION_KEYS.contains(&key.as_str());
+                    let child_in_location = in_location || is_location_key(key);
                     self.walk(child, namespaces, child_in_location);
                 }
             }
@@ -350,6 +355,23 @@ mod tests {
     }
 
     #[test]
+    fn yaml_inputs() {
+        let input = Input {
+            name: "wf.yaml".into(),
+            bytes: b"apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  generateName: w-\n\
+                spec:\n  workflowTemplateRef:\n    name: base\n---\napiVersion: v1\nkind: ConfigMap\n\
+                metadata:\n  name: x\n"
+                .to_vec(),
+        };
+        let needs = Needs::from_inputs(&[input], "team", &Limits::default());
+        assert_eq!(needs.workflow_templates, pairs(&[("team", "base")]));
+        assert_eq!(
+            needs.config_maps,
+            pairs(&[("team", "artifact-repositories")])
+        );
+    }
+
+    #[test]
     fn cron_workflow_ref_and_default_namespace() {
         let cron = json!({
             "apiVersion": "argoproj.io/v1alpha1",
@@ -385,7 +407,8 @@ mod tests {
         let mut needs = Needs::default();
         needs.add_repository_config_map(
             [
-                &"s3:\n  bucket: b\n".to_string(),
+                &"s3:\n  bucket: b\n  secretKeySecret:\n    name: yaml-cred\n    key: k\n"
+                    .to_string(),
                 &"not a repository".to_string(),
             ],
             &["a", "b"],
@@ -394,7 +417,15 @@ mod tests {
             &json!({"s3": {"accessKeySecret": {"name": "cred", "key": "k"}}}),
             &["a", "b"],
         );
-        assert_eq!(needs.secrets, pairs(&[("a", "cred"), ("b", "cred")]));
+        assert_eq!(
+            needs.secrets,
+            pairs(&[
+                ("a", "cred"),
+                ("a", "yaml-cred"),
+                ("b", "cred"),
+                ("b", "yaml-cred")
+            ])
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ fn populate(fake: &FakeKube) {
             "team-a",
             "app-settings",
             json!({}),
-            json!({"log-level": "debug", "feature": "on"}),
+            json!({"log-level": "debug", "big": "x".repeat(1000)}),
         ),
         config_map(
             "team-b",
@@ -151,15 +151,16 @@ async fn config_maps_are_kept_in_full_only_when_they_matter() {
         panic!("ConfigMap holding a repository definition not found");
     };
     assert_eq!(custom.data["main"], "s3:\n  bucket: b\n");
-    // Unrelated: present with its keys, values dropped.
+    // Unrelated: present with its keys and small values; long values dropped.
     let Lookup::Found(settings) = cache.config_map("team-a", "app-settings") else {
         panic!("unrelated ConfigMap not found");
     };
     assert_eq!(
         settings.data.keys().collect::<Vec<_>>(),
-        ["feature", "log-level"]
+        ["big", "log-level"]
     );
-    assert!(settings.data.values().all(String::is_empty));
+    assert_eq!(settings.data["log-level"], "debug");
+    assert_eq!(settings.data["big"], "");
 
     let stats = stats_of(&cache, CachedResource::ConfigMaps);
     assert_eq!((stats.objects, stats.kept_in_full), (4, 3));
