@@ -462,3 +462,44 @@ async fn stream_events(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        let Some(target) = parse_path("/api/v1/namespaces/ns/secrets/cred") else {
+            panic!("not parsed");
+        };
+        assert_eq!(target.resource_type, Some(ResourceType::SECRETS));
+        assert_eq!(target.namespace.as_deref(), Some("ns"));
+        assert_eq!(target.name.as_deref(), Some("cred"));
+
+        let Some(target) = parse_path("/apis/argoproj.io/v1alpha1/clusterworkflowtemplates") else {
+            panic!("not parsed");
+        };
+        assert_eq!(
+            target.resource_type,
+            Some(ResourceType::CLUSTER_WORKFLOW_TEMPLATES)
+        );
+        assert_eq!(target.name, None);
+
+        // A cluster-scoped type inside a namespace, an unknown type: not served.
+        let served = |path: &str| parse_path(path).and_then(|t| t.resource_type).is_some();
+        assert!(!served(
+            "/apis/argoproj.io/v1alpha1/namespaces/ns/clusterworkflowtemplates"
+        ));
+        assert!(!served("/api/v1/namespaces/ns/pods"));
+        assert!(!served("/api/v1/secrets/name-without-namespace"));
+        assert!(parse_path("/healthz").is_none());
+    }
+
+    #[test]
+    fn queries() {
+        let params = parse_query("watch=true&fieldSelector=metadata.name%3Dx&limit=2&empty");
+        assert_eq!(params.get("watch").map(String::as_str), Some("true"));
+        assert_eq!(selected_name(&params).as_deref(), Some("x"));
+        assert_eq!(params.get("empty").map(String::as_str), Some(""));
+    }
+}

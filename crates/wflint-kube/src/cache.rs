@@ -113,8 +113,9 @@ pub struct CacheStats {
     pub synced: bool,
     /// Objects known.
     pub objects: usize,
-    /// Of those, objects kept in full (ConfigMaps that matter to artifact rules, templates);
-    /// the rest are kept as name and key names.
+    /// Of those, objects kept in full: ConfigMaps that matter to artifact rules (the others
+    /// keep their keys and small values), decodable templates. Secrets: always 0, only their
+    /// key names are kept.
     pub kept_in_full: usize,
     /// Complete re-lists after the first (after `410 Gone` or a failed watch restart).
     pub relists: u64,
