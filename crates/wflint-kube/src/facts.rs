@@ -295,6 +295,26 @@ mod tests {
     }
 
     #[test]
+    fn templates_as_the_api_serves_them_decode() {
+        let value = serde_json::json!({
+            "apiVersion": "argoproj.io/v1alpha1", "kind": "ClusterWorkflowTemplate",
+            "metadata": {"name": "t", "uid": "0b5c6a8e-1111-2222-3333-444455556666",
+                "resourceVersion": "12345", "generation": 3,
+                "creationTimestamp": "2026-01-02T03:04:05Z",
+                "labels": {"app": "x"}},
+            "spec": {"entrypoint": "main", "templates": [{
+                "name": "main",
+                "inputs": {"parameters": [{"name": "p", "value": "1"}],
+                    "artifacts": [{"name": "a", "path": "/a", "s3": {"key": "k"}}]},
+                "container": {"image": "alpine:3.20", "command": ["sh", "-c"], "args": ["ls /a"]},
+                "outputs": {"artifacts": [{"name": "o", "path": "/o", "archive": {"none": {}}}]}
+            }]}
+        });
+        let template = template_object(ArgoKind::ClusterWorkflowTemplate, value);
+        assert!(template.is_ok(), "{:?}", template.err());
+    }
+
+    #[test]
     fn templates_are_stripped_and_decoded() {
         let value = serde_json::json!({
             "metadata": {"name": "t", "namespace": "ns", "managedFields": [{}],
