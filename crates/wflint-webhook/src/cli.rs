@@ -14,6 +14,8 @@ use wflint_core::{
     policy::Policy,
 };
 
+use wflint_kube::{CacheOptions, ClusterArgs, ClusterCache};
+
 use crate::{
     server::{ServeConfig, ServeError, Server},
     state::{AppState, ClusterState, Limits},
@@ -51,10 +53,12 @@ pub struct ServeArgs {
     /// The workflow controller's ConfigMap (with `--context`).
     #[arg(long, value_name = "FILE", conflicts_with = "cluster")]
     pub controller_config: Option<PathBuf>,
-    /// Watch the cluster (in-cluster config or kubeconfig) for ConfigMaps, Secrets (key names
-    /// only), WorkflowTemplates and ClusterWorkflowTemplates.
-    #[arg(long)]
-    pub cluster: bool,
+    /// `--cluster` (watch ConfigMaps, Secrets reduced to key names, WorkflowTemplates and
+    /// ClusterWorkflowTemplates through the in-cluster service account or a kubeconfig),
+    /// `--kubeconfig`, `--kube-context`, `--controller-namespace`, `--controller-configmap`,
+    /// `--cluster-timeout`.
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// Also serve /healthz, /readyz and /metrics over plain HTTP here.
     #[arg(long, value_name = "HOST:PORT")]
     pub metrics_addr: Option<SocketAddr>,
@@ -143,28 +147,34 @@ fn offline_context(
 /// Namespace of context objects that name none.
 pub const CONTEXT_DEFAULT_NAMESPACE: &str = "default";
 
-/// The cluster view the arguments ask for.
-pub fn cluster_state(args: &ServeArgs) -> Result<ClusterState, ServeError> {
-    if args.cluster {
-        // TODO(kube): `wflint_kube::ClusterCache` (branch kube) provides the watch cache;
-        // wire it as ClusterState::watched(cache.clone(), move || cache.synced()).
-        return Err(ServeError::Cluster(
-            "--cluster is not available yet in this build: the kube-backed cache (crates/wflint-kube) is not wired in; use --context for now".to_string(),
-        ));
+/// The cluster view the arguments ask for: watch caches with `--cluster` (readiness waits
+/// for them to sync), context files, or nothing (every fact unknown). Call from within a
+/// Tokio runtime: the watches are spawned on it.
+pub async fn cluster_state(args: &ServeArgs) -> Result<ClusterState, ServeError> {
+    if !args.cluster.cluster {
+        return Ok(ClusterState::offline(offline_context(
+            &args.context,
+            args.controller_config.as_deref(),
+        )?));
     }
-    Ok(ClusterState::offline(offline_context(
-        &args.context,
-        args.controller_config.as_deref(),
-    )?))
+    let client = args.cluster.client().await?;
+    let options = CacheOptions {
+        controller_namespace: args.cluster.controller_namespace.clone(),
+        controller_configmap: args.cluster.controller_configmap.clone(),
+        ..CacheOptions::default()
+    };
+    let cache = ClusterCache::start(client, options);
+    let synced = Arc::clone(&cache);
+    Ok(ClusterState::watched(cache, move || synced.synced()))
 }
 
-/// Build the server the arguments ask for: policy checked, cluster view set up, nothing bound
-/// yet (use [`Server::handle`] to learn the address once running).
-pub fn build_server(args: &ServeArgs) -> Result<Server, ServeError> {
+/// Build the server the arguments ask for: policy checked, cluster view set up (watches
+/// started), nothing bound yet (use [`Server::handle`] to learn the address once running).
+pub async fn build_server(args: &ServeArgs) -> Result<Server, ServeError> {
     // Checked here for a prompt error; the server loads the file again at start, as the
     // baseline of its reload watcher.
     load_policy(args.policy.as_deref())?;
-    let cluster = cluster_state(args)?;
+    let cluster = cluster_state(args).await?;
     let state = AppState::new(cluster, Policy::default(), args.limits());
     Ok(Server::new(args.serve_config(), state))
 }
@@ -174,7 +184,7 @@ pub async fn serve(
     args: &ServeArgs,
     shutdown: impl std::future::Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
-    build_server(args)?.run(shutdown).await
+    build_server(args).await?.run(shutdown).await
 }
 
 /// Completes on SIGTERM or Ctrl-C.

@@ -234,9 +234,9 @@ pub enum ServeError {
     /// The offline context files are unusable.
     #[error(transparent)]
     Context(#[from] wflint_core::context::ContextError),
-    /// The cluster view cannot be set up.
-    #[error("{0}")]
-    Cluster(String),
+    /// The cluster cannot be reached or configured (`--cluster`).
+    #[error(transparent)]
+    Kube(#[from] wflint_kube::KubeError),
 }
 
 /// A handle on a running [`Server`]: where it listens.

@@ -92,7 +92,7 @@ async fn an_invalid_policy_stops_start_up_with_its_location() {
         policy: Some(policy_path.clone()),
         context: Vec::new(),
         controller_config: None,
-        cluster: false,
+        cluster: wflint_kube::ClusterArgs::default(),
         metrics_addr: None,
         request_timeout: Duration::from_secs(3),
         max_body_bytes: 1024 * 1024,
