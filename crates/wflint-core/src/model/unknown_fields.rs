@@ -87,23 +87,24 @@ pub struct Scan {
 
 /// Walk every key of an object of `kind`.
 pub fn scan(kind: ArgoKind, value: &Value) -> Scan {
-    scan_root(Root::Kind(kind), value)
+    scan_root(Root::Kind(kind), value, ArgoReaction::StrictDecoding)
 }
 
 /// Every unknown field of an artifact repository (a ConfigMap entry or the controller's
-/// `artifactRepository`), with paths relative to the repository.
+/// `artifactRepository`), with paths relative to the repository. Argo reads repository
+/// ConfigMaps leniently, so these are [`ArgoReaction::Ignored`].
 pub fn find_in_repository(value: &Value) -> Vec<UnknownField> {
-    scan_root(Root::ArtifactRepository, value).unknown
+    scan_root(Root::ArtifactRepository, value, ArgoReaction::Ignored).unknown
 }
 
-fn scan_root(root: Root, value: &Value) -> Scan {
+fn scan_root(root: Root, value: &Value, argo: ArgoReaction) -> Scan {
     let tree = tree();
     let mut walker = Walker {
         tree,
         scan: Scan::default(),
         path: FieldPath::root(),
     };
-    walker.walk(tree.root(root), value, ArgoReaction::StrictDecoding);
+    walker.walk(tree.root(root), value, argo);
     walker.scan
 }
 
