@@ -222,6 +222,7 @@ fn removed_v3_fields_are_accepted_and_listed() {
             "spec.schedule",
             "spec.workflowSpec.podPriority",
             "spec.workflowSpec.synchronization.mutex",
+            "spec.workflowSpec.templates[0].memoize.cache.configMap.key",
             "spec.workflowSpec.templates[0].priority",
         ]
     );
@@ -369,4 +370,12 @@ fn artifact_repositories_decode_on_their_own() {
     assert_eq!(driver.key_format(), Some("{{workflow.name}}/x"));
     let error = ArtifactRepository::from_value(&json!({"s3": {"bucket": 3}})).unwrap_err();
     assert_eq!(error.path.to_string(), "s3.bucket");
+    let unknown = unknown_fields::find_in_repository(&value);
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0].path.to_string(), "unknown");
+    assert_eq!(
+        unknown[0].argo_message(),
+        None,
+        "Argo reads repositories leniently"
+    );
 }

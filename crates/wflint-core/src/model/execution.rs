@@ -164,10 +164,26 @@ pub struct Memoize {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Cache {
-    /// The ConfigMap holding the entries (v4 uses only `name`; `key` and `optional` are
-    /// accepted for v3.x manifests).
+    /// The ConfigMap holding the entries.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub config_map: Option<ConfigMapKeySelector>,
+    pub config_map: Option<CacheConfigMap>,
+}
+
+/// The ConfigMap of a memoization cache.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CacheConfigMap {
+    /// ConfigMap name.
+    #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
+    pub name: String,
+    /// Removed in v4.0 (the cache uses the whole ConfigMap); accepted for v3.x manifests.
+    #[schemars(extend("deprecated" = true, "x-removed-in" = "v4.0"))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Removed in v4.0; accepted for v3.x manifests.
+    #[schemars(extend("deprecated" = true, "x-removed-in" = "v4.0"))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optional: Option<bool>,
 }
 
 /// Locks a workflow or template must hold to run.
