@@ -2,6 +2,8 @@
 //!
 //! PLACEHOLDER: the port of every check lands here.
 
+pub(crate) mod checks;
+
 use crate::engine::{ObjectCx, Sink};
 
 /// Run every Argo validator check on one object.
