@@ -10,7 +10,9 @@ use crate::{
     diagnostic::Diagnostic,
     model::{ArtifactLocation, HdfsArtifact, Template},
     path::FieldPath,
-    rules::argo_checks::{ARTIFACT_LOCATION_INVALID, ARTIFACT_PATH_INVALID, ARTIFACT_SOURCE_INVALID},
+    rules::argo_checks::{
+        ARTIFACT_LOCATION_INVALID, ARTIFACT_PATH_INVALID, ARTIFACT_SOURCE_INVALID,
+    },
 };
 
 /// P7, A3-A9 (`validateInputs`, run on the template as written): input names; input
@@ -41,9 +43,23 @@ pub(crate) fn check_inputs(template: &Template, at: &FieldPath, out: &mut Vec<Di
         let here = artifacts_at.index(index);
         let reference = format!("inputs.artifacts.{}", artifact.name);
         if leaf {
-            check_artifact_path(name, &reference, &artifact.name, &artifact.path, &here, "input", out);
+            check_artifact_path(
+                name,
+                &reference,
+                &artifact.name,
+                &artifact.path,
+                &here,
+                "input",
+                out,
+            );
         } else if !artifact.path.is_empty() {
-            out.push(path_on_non_leaf(name, &reference, &artifact.name, "input", &here));
+            out.push(path_on_non_leaf(
+                name,
+                &reference,
+                &artifact.name,
+                "input",
+                &here,
+            ));
         }
         if !artifact.from.is_empty() {
             out.push(

@@ -65,7 +65,12 @@ pub(crate) fn check_leaf(
 ) {
     let name = template.name.as_str();
     if let Some(container) = &template.container {
-        check_container_mounts(template, container.volume_mounts.as_deref().unwrap_or_default(), at, out);
+        check_container_mounts(
+            template,
+            container.volume_mounts.as_deref().unwrap_or_default(),
+            at,
+            out,
+        );
         if container.image.as_deref().unwrap_or_default().is_empty() && !images.container {
             out.push(missing_image(name, "container", at));
         }
@@ -88,7 +93,12 @@ pub(crate) fn check_leaf(
         check_resource(template, resource, &at.key("resource"), out);
     }
     if let Some(script) = &template.script
-        && script.container.image.as_deref().unwrap_or_default().is_empty()
+        && script
+            .container
+            .image
+            .as_deref()
+            .unwrap_or_default()
+            .is_empty()
         && !images.script
     {
         out.push(missing_image(name, "script", at));
@@ -137,7 +147,9 @@ fn missing_image(template: &str, body: &str, at: &FieldPath) -> Diagnostic {
         at.key(body).key("image"),
         format!("{body} template `{template}` has no image"),
     )
-    .argo(format!("templates.{template}.{body}.image may not be empty"))
+    .argo(format!(
+        "templates.{template}.{body}.image may not be empty"
+    ))
     .help(format!(
         "set `{body}.image`, or `templateDefaults.{body}.image` on the workflow spec"
     ))
@@ -168,7 +180,11 @@ fn check_container_mounts(
     let name = template.name.as_str();
     let mut taken: HashMap<&str, (String, FieldPath)> = HashMap::new();
     for (index, mount) in mounts.iter().enumerate() {
-        let here = at.key("container").key("volumeMounts").index(index).key("mountPath");
+        let here = at
+            .key("container")
+            .key("volumeMounts")
+            .index(index)
+            .key("mountPath");
         let path = mount.mount_path.as_str();
         match taken.get(path) {
             Some((previous, previous_at)) => out.push(
@@ -254,7 +270,9 @@ fn check_container_set(
                 format!("containerSet of template `{name}` has no containers"),
             )
             .on_key()
-            .argo(format!("{prefix}containers must have at least one container"))
+            .argo(format!(
+                "{prefix}containers must have at least one container"
+            ))
             .help("add at least one container"),
         );
         return;
@@ -289,7 +307,11 @@ fn check_container_set(
             }
         }
     }
-    let names: Vec<&str> = set.containers.iter().map(|c| c.container.name.as_str()).collect();
+    let names: Vec<&str> = set
+        .containers
+        .iter()
+        .map(|c| c.container.name.as_str())
+        .collect();
     for (index, node) in set.containers.iter().enumerate() {
         for (dep_index, dependency) in node.dependencies.iter().enumerate() {
             if !names.contains(&dependency.as_str()) {
@@ -312,10 +334,10 @@ fn check_container_set(
         }
     }
     if let Some((path, closing)) = first_dependency_cycle(set) {
-        let at = names
-            .iter()
-            .position(|n| *n == closing)
-            .map_or_else(|| containers_at.clone(), |i| containers_at.index(i).key("dependencies"));
+        let at = names.iter().position(|n| *n == closing).map_or_else(
+            || containers_at.clone(),
+            |i| containers_at.index(i).key("dependencies"),
+        );
         out.push(
             Diagnostic::new(
                 &CONTAINER_SET_INVALID,
@@ -465,7 +487,10 @@ fn check_resource(
             .help("keep only one of `manifest` and `manifestFrom`"),
         );
     }
-    if let Some(artifact) = resource.manifest_from.as_ref().and_then(|m| m.artifact.as_ref())
+    if let Some(artifact) = resource
+        .manifest_from
+        .as_ref()
+        .and_then(|m| m.artifact.as_ref())
         && !template
             .inputs
             .artifacts
@@ -488,18 +513,21 @@ fn check_resource(
             .help("name one of the template's `inputs.artifacts`"),
         );
     }
-    if !manifest.is_empty() && !is_placeholder_like(manifest) {
-        if let Some(reason) = manifest_yaml_error(manifest) {
-            out.push(
-                Diagnostic::new(
-                    &RESOURCE_TEMPLATE_INVALID,
-                    here.key("manifest"),
-                    format!("the manifest of resource template `{name}` is not valid YAML: {reason}"),
-                )
-                .argo(format!("templates.{name}.resource.manifest must be a valid yaml"))
-                .help("fix the manifest's YAML (indentation, quoting); `{{...}}` values that may contain `:` or start with `{` need quotes"),
-            );
-        }
+    if !manifest.is_empty()
+        && !is_placeholder_like(manifest)
+        && let Some(reason) = manifest_yaml_error(manifest)
+    {
+        out.push(
+            Diagnostic::new(
+                &RESOURCE_TEMPLATE_INVALID,
+                here.key("manifest"),
+                format!("the manifest of resource template `{name}` is not valid YAML: {reason}"),
+            )
+            .argo(format!(
+                "templates.{name}.resource.manifest must be a valid yaml"
+            ))
+            .help("fix the manifest's YAML (indentation, quoting); quote `{{...}}` values that may contain `:` or start with `{`"),
+        );
     }
 }
 

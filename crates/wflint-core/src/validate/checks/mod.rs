@@ -119,7 +119,11 @@ pub(crate) fn inputs(template: &Template, at: &FieldPath, out: &mut Vec<Diagnost
 
 /// T15-T18 (`validateTemplate` after `ProcessArgs`): `resourceClaims` only on templates that
 /// create a pod, `timeout`/`pendingTimeout` only on leaf templates, `timeout` with a unit.
-pub(crate) fn after_substitution(substituted: &Template, at: &FieldPath, out: &mut Vec<Diagnostic>) {
+pub(crate) fn after_substitution(
+    substituted: &Template,
+    at: &FieldPath,
+    out: &mut Vec<Diagnostic>,
+) {
     template::check_template_after_args(substituted, at, &substituted.timeout, out);
 }
 

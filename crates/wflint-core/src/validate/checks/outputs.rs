@@ -41,9 +41,23 @@ pub(crate) fn check_outputs(template: &Template, at: &FieldPath, out: &mut Vec<D
         let here = artifacts_at.index(index);
         let reference = format!("outputs.artifacts.{}", artifact.name);
         if leaf {
-            check_artifact_path(name, &reference, &artifact.name, &artifact.path, &here, "output", out);
+            check_artifact_path(
+                name,
+                &reference,
+                &artifact.name,
+                &artifact.path,
+                &here,
+                "output",
+                out,
+            );
         } else if !artifact.path.is_empty() {
-            out.push(path_on_non_leaf(name, &reference, &artifact.name, "output", &here));
+            out.push(path_on_non_leaf(
+                name,
+                &reference,
+                &artifact.name,
+                "output",
+                &here,
+            ));
         }
         check_global_name(
             &artifact.global_name,
@@ -111,7 +125,9 @@ fn check_output_parameter(
                     here.key("valueFrom"),
                     format!("output parameter `{name}` has neither `value` nor `valueFrom`"),
                 )
-                .argo(format!("{reference} does not have valueFrom or value specified"))
+                .argo(format!(
+                    "{reference} does not have valueFrom or value specified"
+                ))
                 .help("say where the value comes from, e.g. `valueFrom: {path: /tmp/out.txt}`"),
             );
             return false;
@@ -198,7 +214,9 @@ fn check_source_for_type(
         {
             Some((
                 format!("{reference}.path must be specified for {type_name} templates"),
-                format!("output parameter `{name}` of a {type_name} template must read a file with `valueFrom.path`"),
+                format!(
+                    "output parameter `{name}` of a {type_name} template must read a file with `valueFrom.path`"
+                ),
                 "use `valueFrom.path` with the file the container writes",
             ))
         }
@@ -206,8 +224,12 @@ fn check_source_for_type(
             if value_from.jq_filter.is_empty() && value_from.json_path.is_empty() =>
         {
             Some((
-                format!("{reference} .jqFilter or jsonPath must be specified for {type_name} templates"),
-                format!("output parameter `{name}` of a Resource template must use `valueFrom.jsonPath` or `valueFrom.jqFilter`"),
+                format!(
+                    "{reference} .jqFilter or jsonPath must be specified for {type_name} templates"
+                ),
+                format!(
+                    "output parameter `{name}` of a Resource template must use `valueFrom.jsonPath` or `valueFrom.jqFilter`"
+                ),
                 "read a field of the resource with `jsonPath` or `jqFilter`",
             ))
         }
@@ -215,8 +237,12 @@ fn check_source_for_type(
             if value_from.parameter.is_empty() && value_from.expression.is_empty() =>
         {
             Some((
-                format!("{reference}.parameter or expression must be specified for {type_name} templates"),
-                format!("output parameter `{name}` of a {type_name} template must use `valueFrom.parameter` or `valueFrom.expression`"),
+                format!(
+                    "{reference}.parameter or expression must be specified for {type_name} templates"
+                ),
+                format!(
+                    "output parameter `{name}` of a {type_name} template must use `valueFrom.parameter` or `valueFrom.expression`"
+                ),
                 "take the value from a child with `parameter: \"{{steps.<step>.outputs.parameters.<name>}}\"`",
             ))
         }
@@ -224,8 +250,12 @@ fn check_source_for_type(
             if !value_from.parameter.is_empty() && !value_from.expression.is_empty() =>
         {
             Some((
-                format!("{reference} shouldn't have both `from` and `expression` specified in `ValueFrom` for {type_name} templates"),
-                format!("output parameter `{name}` has both `valueFrom.parameter` and `valueFrom.expression`"),
+                format!(
+                    "{reference} shouldn't have both `from` and `expression` specified in `ValueFrom` for {type_name} templates"
+                ),
+                format!(
+                    "output parameter `{name}` has both `valueFrom.parameter` and `valueFrom.expression`"
+                ),
                 "keep only one of `parameter` and `expression`",
             ))
         }

@@ -357,7 +357,9 @@ pub(crate) fn check_metrics(template: &Template, at: &FieldPath, out: &mut Vec<D
                 value_error(
                     here.key("gauge").key("value"),
                     "'resourcesDuration.*' metrics cannot be used in real-time",
-                    format!("real-time gauge `{metric_name}` uses `resourcesDuration.*`, which is only known when the node ends"),
+                    format!(
+                        "real-time gauge `{metric_name}` uses `resourcesDuration.*`, which is only known when the node ends"
+                    ),
                     "set `realtime: false`, or use another value",
                 );
             }

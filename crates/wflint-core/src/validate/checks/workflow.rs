@@ -48,9 +48,7 @@ pub(crate) fn check_object_name(kind: ArgoKind, metadata: &ObjectMeta, out: &mut
         Diagnostic::new(
             &NAME_TOO_LONG,
             FieldPath::root().key("metadata").key("name"),
-            format!(
-                "{what} name is {length} characters long; Argo allows at most {limit}"
-            ),
+            format!("{what} name is {length} characters long; Argo allows at most {limit}"),
         )
         .argo(format!(
             "{what} name {} must not be more than {limit} characters long (currently {length})",
