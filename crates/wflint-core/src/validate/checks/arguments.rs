@@ -51,7 +51,8 @@ pub(crate) fn check_arguments(
         let here = parameters_at.index(index);
         let name = parameter.name.as_str();
         let full = format!("{argo_prefix}{name}");
-        if parameter.value.is_none() && parameter.value_from.is_none() && !allow_empty_values {
+        let no_value = parameter.value.is_none() && parameter.value_from.is_none();
+        if no_value && !allow_empty_values {
             out.push(
                 Diagnostic::new(
                     &PARAMETER_VALUE_MISSING,
@@ -121,6 +122,10 @@ pub(crate) fn check_arguments(
             if allow_empty_values {
                 // Argo returns success here, skipping everything after this parameter.
                 return;
+            }
+            if no_value {
+                // Already reported as having neither value nor valueFrom.
+                continue;
             }
             out.push(
                 Diagnostic::new(

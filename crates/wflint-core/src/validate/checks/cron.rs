@@ -87,11 +87,11 @@ pub(crate) fn parse_standard(spec: &str) -> Result<(), ScheduleError> {
             return Err(ScheduleError::PrefixWithoutSchedule);
         };
         let equals = spec.find('=').unwrap_or(0);
-        let zone = &spec[equals + 1..space];
+        let zone = spec.get(equals + 1..space).unwrap_or_default();
         if let Err(error) = timezone::load_location(zone) {
             return malformed(format!("provided bad location {zone}: {error}"));
         }
-        spec = trim_go_space(&spec[space..]);
+        spec = trim_go_space(spec.get(space..).unwrap_or_default());
     }
     if spec.starts_with('@') {
         return parse_descriptor(spec).map_err(ScheduleError::Malformed);

@@ -3,7 +3,11 @@
 //! resource templates (L9-L13), activeDeadlineSeconds (T20) and parallelism (T21). The
 //! variable check Argo runs first (V1) is the walker's.
 
-use std::{borrow::Cow, collections::HashMap, sync::LazyLock};
+use std::{
+    borrow::Cow,
+    collections::{BTreeMap, HashMap, HashSet},
+    sync::LazyLock,
+};
 
 use k8s_openapi::api::core::v1::VolumeMount;
 use regex::Regex;
@@ -381,43 +385,42 @@ fn check_container_set(
 }
 
 /// Argo's `validateNoCycles` over the containers' dependencies: names visited in sorted order,
-/// depth first; the first cycle as (`a->b`, `a`), Argo's `%s->%s` operands.
+/// depth first; the first cycle as (`a->b`, `a`), Argo's `%s->%s` operands. Iterative, so a
+/// long dependency chain cannot exhaust the stack.
 fn first_dependency_cycle(set: &ContainerSetTemplate) -> Option<(String, String)> {
-    let mut graph: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    let mut graph: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for node in &set.containers {
         graph
             .entry(node.container.name.as_str())
             .or_default()
             .extend(node.dependencies.iter().map(String::as_str));
     }
-    let mut visited: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    fn visit<'a>(
-        current: &'a str,
-        chain: &mut Vec<&'a str>,
-        graph: &std::collections::BTreeMap<&'a str, Vec<&'a str>>,
-        visited: &mut std::collections::HashSet<&'a str>,
-    ) -> Option<(String, String)> {
-        if visited.contains(current) {
-            return None;
-        }
-        let dependencies = graph.get(current)?;
-        for dependency in dependencies {
-            if chain.contains(dependency) {
-                return Some((chain.join("->"), (*dependency).to_string()));
+    let no_dependencies: &[&str] = &[];
+    let mut visited: HashSet<&str> = HashSet::new();
+    for start in graph.keys().copied() {
+        let mut chain: Vec<&str> = Vec::new();
+        let mut frames: Vec<(&str, usize)> = vec![(start, 0)];
+        while let Some((node, next)) = frames.last_mut() {
+            let dependencies = graph.get(*node).map_or(no_dependencies, Vec::as_slice);
+            match dependencies.get(*next).copied() {
+                Some(dependency) => {
+                    *next += 1;
+                    if chain.contains(&dependency) {
+                        return Some((chain.join("->"), dependency.to_string()));
+                    }
+                    if !visited.contains(dependency) && graph.contains_key(dependency) {
+                        chain.push(dependency);
+                        frames.push((dependency, 0));
+                    }
+                }
+                None => {
+                    visited.insert(*node);
+                    frames.pop();
+                    if !frames.is_empty() {
+                        chain.pop();
+                    }
+                }
             }
-            chain.push(dependency);
-            if let Some(found) = visit(dependency, chain, graph, visited) {
-                return Some(found);
-            }
-            chain.pop();
-        }
-        visited.insert(current);
-        None
-    }
-    for start in graph.keys() {
-        let mut chain = Vec::new();
-        if let Some(found) = visit(start, &mut chain, &graph, &mut visited) {
-            return Some(found);
         }
     }
     None

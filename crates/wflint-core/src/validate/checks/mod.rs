@@ -234,3 +234,6 @@ pub(crate) fn check_template(
     outputs(template, at, out);
     template_tail(template, at, out);
 }
+
+#[cfg(test)]
+mod tests;
