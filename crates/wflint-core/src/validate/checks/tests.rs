@@ -474,3 +474,72 @@ fn enum_parameter_with_value_from_still_needs_a_value_when_values_are_required()
     let texts: Vec<String> = out.into_iter().filter_map(|d| d.argo_message).collect();
     assert_eq!(texts, vec!["spec.arguments.p.value is required"]);
 }
+
+/// Replace every string of `value` (not the keys) by `text`, and every number by `number`.
+fn mutate(value: &Value, text: &str, number: i64) -> Value {
+    match value {
+        Value::String(_) => Value::String(text.to_string()),
+        Value::Number(_) => json!(number),
+        Value::Array(items) => Value::Array(items.iter().map(|v| mutate(v, text, number)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    // Keep the kind so the document still decodes as an Argo object.
+                    let v = if k == "kind" || k == "apiVersion" { v.clone() } else { mutate(v, text, number) };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn mutated_corpus_documents_never_panic() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let Some(corpus) = ["../../../shared/corpus", "../../../../shared/corpus"]
+        .iter()
+        .map(|c| root.join(c))
+        .find(|dir| dir.is_dir())
+    else {
+        eprintln!("skipping: ../shared/corpus is absent");
+        return;
+    };
+    let tricky = [
+        "", "{{", "TZ=", "CRON_TZ=x y", "@every 1", "a/../..", "é/ü\u{0}", "*/-1-2-3/4/5",
+        "__argo__internal__placeholder-1", "x\ny: [", "99999999999999999999",
+    ];
+    let mut documents = Vec::new();
+    let mut stack = vec![corpus.join("argo-validate-cases"), corpus.join("argo-examples")];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).into_iter().flatten().flatten() {
+                stack.push(entry.path());
+            }
+        } else if path.extension().is_some_and(|e| e == "yaml") {
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            let parsed = crate::source::parse("x.yaml", &bytes, &crate::source::Limits::default());
+            documents.extend(parsed.documents.into_iter().map(|d| d.value));
+        }
+    }
+    let mut checked = 0;
+    for document in &documents {
+        let Some(kind) = document
+            .get("kind")
+            .and_then(Value::as_str)
+            .and_then(ArgoKind::from_kind)
+        else {
+            continue;
+        };
+        for (i, text) in tricky.iter().enumerate() {
+            let number = if i % 2 == 0 { -1 } else { i64::MAX };
+            let mutated = mutate(document, text, number);
+            if let Ok(object) = model::decode(kind, &mutated) {
+                let mut out = Vec::new();
+                check_object(&object, &mut out);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 500, "only {checked} mutated objects decoded");
+}
