@@ -480,12 +480,18 @@ fn mutate(value: &Value, text: &str, number: i64) -> Value {
     match value {
         Value::String(_) => Value::String(text.to_string()),
         Value::Number(_) => json!(number),
-        Value::Array(items) => Value::Array(items.iter().map(|v| mutate(v, text, number)).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| mutate(v, text, number)).collect())
+        }
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
                     // Keep the kind so the document still decodes as an Argo object.
-                    let v = if k == "kind" || k == "apiVersion" { v.clone() } else { mutate(v, text, number) };
+                    let v = if k == "kind" || k == "apiVersion" {
+                        v.clone()
+                    } else {
+                        mutate(v, text, number)
+                    };
                     (k.clone(), v)
                 })
                 .collect(),
@@ -506,11 +512,23 @@ fn mutated_corpus_documents_never_panic() {
         return;
     };
     let tricky = [
-        "", "{{", "TZ=", "CRON_TZ=x y", "@every 1", "a/../..", "é/ü\u{0}", "*/-1-2-3/4/5",
-        "__argo__internal__placeholder-1", "x\ny: [", "99999999999999999999",
+        "",
+        "{{",
+        "TZ=",
+        "CRON_TZ=x y",
+        "@every 1",
+        "a/../..",
+        "é/ü\u{0}",
+        "*/-1-2-3/4/5",
+        "__argo__internal__placeholder-1",
+        "x\ny: [",
+        "99999999999999999999",
     ];
     let mut documents = Vec::new();
-    let mut stack = vec![corpus.join("argo-validate-cases"), corpus.join("argo-examples")];
+    let mut stack = vec![
+        corpus.join("argo-validate-cases"),
+        corpus.join("argo-examples"),
+    ];
     while let Some(path) = stack.pop() {
         if path.is_dir() {
             for entry in std::fs::read_dir(&path).into_iter().flatten().flatten() {
