@@ -314,7 +314,12 @@ fn parameter_values_accept_numbers_and_booleans_like_argo() {
     assert_eq!(parameters[0].value_str(), Some("3"));
     assert_eq!(parameters[1].value_str(), Some("true"));
     assert_eq!(parameters[2].value_str(), Some("1.5"));
-    let enum_values: Vec<&str> = parameters[3].r#enum.iter().map(|v| v.as_str()).collect();
+    let enum_values: Vec<&str> = parameters[3]
+        .r#enum
+        .iter()
+        .flatten()
+        .map(|v| v.as_str())
+        .collect();
     assert_eq!(enum_values, ["1", "two", "false"]);
     assert_eq!(parameters[4].default_str(), Some("0"));
 

@@ -5,7 +5,7 @@ use k8s_openapi::api::core::v1::ConfigMapKeySelector;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::scalars::{Amount, IntOrString, is_default, nullable};
+use super::scalars::{Amount, AnyString, IntOrString, is_default, nullable};
 
 /// How a failed node is retried.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -106,7 +106,7 @@ pub struct MetricLabel {
     pub key: String,
     /// Label value.
     #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
-    pub value: String,
+    pub value: AnyString,
 }
 
 /// A gauge metric.
@@ -115,7 +115,7 @@ pub struct MetricLabel {
 pub struct Gauge {
     /// The value (usually a `{{...}}` reference).
     #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
-    pub value: String,
+    pub value: AnyString,
     /// Emit the value continuously while the node runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub realtime: Option<bool>,
@@ -130,7 +130,7 @@ pub struct Gauge {
 pub struct Histogram {
     /// The observed value.
     #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
-    pub value: String,
+    pub value: AnyString,
     /// Upper bounds of the buckets.
     #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
     pub buckets: Vec<Amount>,
@@ -142,7 +142,7 @@ pub struct Histogram {
 pub struct Counter {
     /// The increment.
     #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
-    pub value: String,
+    pub value: AnyString,
 }
 
 /// Reuse of earlier outputs: a node whose key is in the cache is not run again.
