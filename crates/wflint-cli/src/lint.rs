@@ -188,8 +188,10 @@ fn live_context(
     inputs: &[wflint_core::Input],
     options: &LintOptions,
 ) -> Result<Box<dyn ClusterContext>, CliError> {
-    let needs = wflint_kube::Needs::from_inputs(inputs, &options.default_namespace, &options.limits);
-    let snapshot = wflint_kube::snapshot_blocking(&args.cluster, &needs).map_err(CliError::Cluster)?;
+    let needs =
+        wflint_kube::Needs::from_inputs(inputs, &options.default_namespace, &options.limits);
+    let snapshot =
+        wflint_kube::snapshot_blocking(&args.cluster, &needs).map_err(CliError::Cluster)?;
     Ok(Box::new(snapshot))
 }
 
