@@ -365,7 +365,7 @@ impl fmt::Display for PolicyProblem {
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
     /// The file could not be read.
-    #[error("cannot read policy file {origin}: {source}")]
+    #[error("cannot read policy file {origin}")]
     Io {
         /// The file.
         origin: String,
