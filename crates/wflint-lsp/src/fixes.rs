@@ -79,7 +79,8 @@ fn owner<'f>(finding: &Finding, file: &'f ParsedFile) -> Option<(&'f Document, F
 }
 
 /// The node at exactly `path` and the mapping entry it is the value of (no fallback to an
-/// ancestor, unlike [`Document::locate`]).
+/// ancestor, unlike [`Document::locate`]). Entries merged in with `<<` are written elsewhere
+/// (outside their mapping's text), so they are not found.
 fn walk<'d>(document: &'d Document, path: &FieldPath) -> Option<(&'d Node, Option<&'d Entry>)> {
     let mut node = &document.tree;
     let mut entry = None;
@@ -87,6 +88,11 @@ fn walk<'d>(document: &'d Document, path: &FieldPath) -> Option<(&'d Node, Optio
         match segment {
             Segment::Key(key) => {
                 let found = node.entry(key)?;
+                let inside = node.span.start <= found.key_span.start
+                    && found.key_span.end <= node.span.end;
+                if !inside {
+                    return None;
+                }
                 entry = Some(found);
                 node = &found.value;
             }

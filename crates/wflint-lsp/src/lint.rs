@@ -212,3 +212,98 @@ fn to_item(finding: &Finding, file: &ParsedFile, map: &PositionMap<'_>, uri: &Ur
         ignore,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use wflint_core::{
+        Diagnostic,
+        diagnostic::{Edit, Fix, Target},
+        path,
+        rules::argo::UNKNOWN_FIELD,
+        source::Limits,
+    };
+
+    use super::*;
+
+    const TEXT: &str = "\
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  name: x
+base: &base {note: \"é\"}
+spec:
+  templates:
+    - {name: \"café 😀\", containr: {image: 'alpine:3'}}
+    - <<: *base
+      nme: y
+";
+
+    /// A synthetic finding at `path` (placed like the engine places it) carrying `edit`.
+    fn finding(file: &ParsedFile, path: wflint_core::FieldPath, target: Target, edit: Edit) -> Finding {
+        let mut diagnostic = Diagnostic::new(&UNKNOWN_FIELD, path.clone(), "synthetic").fix(Fix {
+            title: "Apply".into(),
+            edits: vec![edit],
+        });
+        diagnostic.target = target;
+        Finding {
+            span: file.documents[0].locate(&path, target),
+            diagnostic,
+            file: Some(file.source.clone()),
+            object: None,
+            related_spans: Vec::new(),
+        }
+    }
+
+    fn item(edit: Edit, path: wflint_core::FieldPath, target: Target) -> Item {
+        let file = source::parse("t.yaml", TEXT.as_bytes(), &Limits::default());
+        let uri: Uri = "file:///t.yaml".parse().unwrap();
+        let map = PositionMap::new(&file.source.text, &file.source.lines, PositionEncoding::Utf16);
+        let finding = finding(&file, path, target, edit);
+        to_item(&finding, &file, &map, &uri)
+    }
+
+    #[test]
+    fn rename_key_becomes_an_edit_of_the_key_after_multibyte_text() {
+        let path = path!["spec", "templates", 0, "containr"];
+        let edit = Edit::RenameKey {
+            path: path.clone(),
+            new_key: "container".into(),
+        };
+        let fix = item(edit, path, Target::Key).fix.expect("a fix");
+        // `    - {name: "café 😀", ` is 23 characters, 24 UTF-16 units.
+        assert_eq!(
+            fix.edits,
+            vec![TextEdit::new(
+                Range::new(Position::new(7, 24), Position::new(7, 32)),
+                "container".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn replace_value_keeps_single_quotes() {
+        let path = path!["spec", "templates", 0, "containr", "image"];
+        let edit = Edit::ReplaceValue {
+            path: path.clone(),
+            new_value: "alpine:3.20".into(),
+        };
+        let fix = item(edit, path, Target::Value).fix.expect("a fix");
+        assert_eq!(fix.edits[0].new_text, "'alpine:3.20'");
+        assert_eq!(
+            fix.edits[0].range,
+            Range::new(Position::new(7, 42), Position::new(7, 52))
+        );
+    }
+
+    #[test]
+    fn keys_that_come_from_a_merge_are_not_renamed_in_the_wrong_place() {
+        let path = path!["spec", "templates", 1, "note"];
+        let edit = Edit::RenameKey {
+            path: path.clone(),
+            new_key: "notes".into(),
+        };
+        let item = item(edit, path, Target::Key);
+        assert!(item.fix.is_none());
+        assert!(item.ignore.is_some());
+    }
+}
