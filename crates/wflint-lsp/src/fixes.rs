@@ -22,7 +22,11 @@ pub(crate) struct ByteEdit {
 }
 
 /// The edits of `fix` for `finding`, or `None` when one of them cannot be placed safely.
-pub(crate) fn resolve_fix(fix: &Fix, finding: &Finding, file: &ParsedFile) -> Option<Vec<ByteEdit>> {
+pub(crate) fn resolve_fix(
+    fix: &Fix,
+    finding: &Finding,
+    file: &ParsedFile,
+) -> Option<Vec<ByteEdit>> {
     let (document, base) = owner(finding, file)?;
     let text = &file.source.text;
     fix.edits
@@ -88,8 +92,8 @@ fn walk<'d>(document: &'d Document, path: &FieldPath) -> Option<(&'d Node, Optio
         match segment {
             Segment::Key(key) => {
                 let found = node.entry(key)?;
-                let inside = node.span.start <= found.key_span.start
-                    && found.key_span.end <= node.span.end;
+                let inside =
+                    node.span.start <= found.key_span.start && found.key_span.end <= node.span.end;
                 if !inside {
                     return None;
                 }
@@ -147,9 +151,10 @@ fn plain_is_safe(value: &str) -> bool {
     let probe = format!("{value}: {value}\n");
     let parsed = source::parse("probe.yaml", probe.as_bytes(), &Limits::default());
     parsed.problems.is_empty()
-        && parsed.documents.first().is_some_and(|d| {
-            d.value.get(value).and_then(serde_json::Value::as_str) == Some(value)
-        })
+        && parsed
+            .documents
+            .first()
+            .is_some_and(|d| d.value.get(value).and_then(serde_json::Value::as_str) == Some(value))
 }
 
 /// The edit that silences `code` for the finding starting at byte `start`: the code is added to
@@ -161,8 +166,7 @@ pub(crate) fn ignore_edit(code: &str, start: usize, file: &ParsedFile) -> ByteEd
     let line = lines.line_of(start);
     let existing = file.comments.iter().find(|comment| {
         let comment_line = lines.line_of(comment.span.start);
-        let applies =
-            comment_line == line || (comment.own_line && comment_line + 1 == line);
+        let applies = comment_line == line || (comment.own_line && comment_line + 1 == line);
         applies && suppression_codes(&comment.text).is_some()
     });
     if let Some(at) = existing.and_then(|comment| closing_bracket(comment, text)) {

@@ -4,8 +4,8 @@
 use std::{collections::HashSet, sync::Arc};
 
 use tower_lsp_server::ls_types::{
-    CodeDescription, Diagnostic as LspDiagnostic, DiagnosticRelatedInformation,
-    DiagnosticSeverity, Location, NumberOrString, Position, Range, TextEdit, Uri,
+    CodeDescription, Diagnostic as LspDiagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
+    Location, NumberOrString, Position, Range, TextEdit, Uri,
 };
 use wflint_core::{
     Finding, Severity,
@@ -83,8 +83,12 @@ pub(crate) fn lint(job: &LintJob) -> LintOutcome {
         options.templates_closed_world = closed_world;
         lint_parsed(files, &context, &options)
     };
-    let templates = defines_templates(&file)
-        .then(|| Arc::new(TemplateIndex::from_files(files, &setup_options.default_namespace)));
+    let templates = defines_templates(&file).then(|| {
+        Arc::new(TemplateIndex::from_files(
+            files,
+            &setup_options.default_namespace,
+        ))
+    });
     let items = if is_argo_file(&file) {
         let map = PositionMap::new(&file.source.text, &file.source.lines, job.encoding);
         report
@@ -239,7 +243,12 @@ spec:
 ";
 
     /// A synthetic finding at `path` (placed like the engine places it) carrying `edit`.
-    fn finding(file: &ParsedFile, path: wflint_core::FieldPath, target: Target, edit: Edit) -> Finding {
+    fn finding(
+        file: &ParsedFile,
+        path: wflint_core::FieldPath,
+        target: Target,
+        edit: Edit,
+    ) -> Finding {
         let mut diagnostic = Diagnostic::new(&UNKNOWN_FIELD, path.clone(), "synthetic").fix(Fix {
             title: "Apply".into(),
             edits: vec![edit],
@@ -257,7 +266,11 @@ spec:
     fn item(edit: Edit, path: wflint_core::FieldPath, target: Target) -> Item {
         let file = source::parse("t.yaml", TEXT.as_bytes(), &Limits::default());
         let uri: Uri = "file:///t.yaml".parse().unwrap();
-        let map = PositionMap::new(&file.source.text, &file.source.lines, PositionEncoding::Utf16);
+        let map = PositionMap::new(
+            &file.source.text,
+            &file.source.lines,
+            PositionEncoding::Utf16,
+        );
         let finding = finding(&file, path, target, edit);
         to_item(&finding, &file, &map, &uri)
     }

@@ -110,7 +110,9 @@ struct Shared {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock left plain data behind; keep serving.
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn read<T: Clone>(lock: &RwLock<T>) -> T {
@@ -507,7 +509,11 @@ impl Shared {
     }
 }
 
-fn apply_change(text: &str, change: TextDocumentContentChangeEvent, encoding: PositionEncoding) -> String {
+fn apply_change(
+    text: &str,
+    change: TextDocumentContentChangeEvent,
+    encoding: PositionEncoding,
+) -> String {
     match change.range {
         None => change.text,
         Some(range) => {
@@ -620,7 +626,8 @@ impl LanguageServer for Backend {
                 published: None,
             },
         );
-        self.shared.schedule(document.uri, Duration::ZERO, Cause::Edit);
+        self.shared
+            .schedule(document.uri, Duration::ZERO, Cause::Edit);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -643,7 +650,8 @@ impl LanguageServer for Backend {
             document.text = Arc::from(text);
             document.version = version;
         }
-        self.shared.schedule(uri, self.shared.debounce(), Cause::Edit);
+        self.shared
+            .schedule(uri, self.shared.debounce(), Cause::Edit);
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -674,9 +682,7 @@ impl LanguageServer for Backend {
             };
             match &document.published {
                 // Edits computed for another version of the text would land in the wrong place.
-                Some(published) if published.version == document.version => {
-                    Arc::clone(published)
-                }
+                Some(published) if published.version == document.version => Arc::clone(published),
                 _ => return Ok(None),
             }
         };
@@ -689,9 +695,12 @@ impl LanguageServer for Backend {
         };
         let mut actions = Vec::new();
         for item in &published.items {
+            // Clients echo the diagnostics under the cursor; some convert their ranges back
+            // imperfectly, so the code and start line identify them.
             let asked = ranges_touch(&item.diagnostic.range, &params.range)
                 || params.context.diagnostics.iter().any(|d| {
-                    d.range == item.diagnostic.range && d.code == item.diagnostic.code
+                    d.code == item.diagnostic.code
+                        && d.range.start.line == item.diagnostic.range.start.line
                 });
             if !asked {
                 continue;

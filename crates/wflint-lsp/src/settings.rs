@@ -164,7 +164,8 @@ mod tests {
 
     #[test]
     fn settings_read_directly_or_under_a_wflint_key() {
-        let direct = serde_json::json!({"namespace": "argo", "context": ["cluster"], "debounceMs": 5});
+        let direct =
+            serde_json::json!({"namespace": "argo", "context": ["cluster"], "debounceMs": 5});
         let nested = serde_json::json!({"wflint": direct.clone()});
         let expected = Settings {
             namespace: Some("argo".into()),

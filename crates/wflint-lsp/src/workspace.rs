@@ -31,7 +31,11 @@ pub(crate) struct WorkspaceTemplates {
 
 /// Read every manifest file under `root` that may hold a template (hidden folders, `target` and
 /// `node_modules` are skipped) and index its templates.
-pub(crate) fn index_folder(root: &Path, default_namespace: &str, limits: &Limits) -> WorkspaceTemplates {
+pub(crate) fn index_folder(
+    root: &Path,
+    default_namespace: &str,
+    limits: &Limits,
+) -> WorkspaceTemplates {
     let mut paths = Vec::new();
     collect(root, &mut paths);
     let parsed: Vec<ParsedFile> = paths
@@ -198,7 +202,11 @@ mod tests {
         std::fs::create_dir_all(root.join(".git")).unwrap();
         std::fs::create_dir_all(root.join("templates")).unwrap();
         std::fs::write(root.join("templates/t.yaml"), TEMPLATE).unwrap();
-        std::fs::write(root.join(".git/t.yaml"), TEMPLATE.replace("shared", "hidden")).unwrap();
+        std::fs::write(
+            root.join(".git/t.yaml"),
+            TEMPLATE.replace("shared", "hidden"),
+        )
+        .unwrap();
         std::fs::write(root.join("notes.txt"), TEMPLATE.replace("shared", "txt")).unwrap();
         let found = index_folder(&root, "default", &Limits::default());
         let cx = EditorContext {

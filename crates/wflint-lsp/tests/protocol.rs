@@ -79,7 +79,10 @@ async fn utf16_is_the_default_and_ranges_count_utf16_units_after_multibyte_text(
     assert_eq!(result["serverInfo"]["name"], "wflint");
     client.open(URI, 1, WORKFLOW).await;
     // `  labels: {team: "# café 😀", ` is 29 characters, 30 UTF-16 units (😀 takes two).
-    assert_eq!(client.diagnostics(URI, Some(1)).await, vec![duplicate_key(30, 11)]);
+    assert_eq!(
+        client.diagnostics(URI, Some(1)).await,
+        vec![duplicate_key(30, 11)]
+    );
     client.shutdown().await;
 }
 
@@ -89,7 +92,10 @@ async fn utf8_is_used_when_the_client_offers_it() {
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
     client.open(URI, 1, WORKFLOW).await;
     // The same prefix is 33 bytes of UTF-8 (é takes two, 😀 four).
-    assert_eq!(client.diagnostics(URI, Some(1)).await, vec![duplicate_key(33, 11)]);
+    assert_eq!(
+        client.diagnostics(URI, Some(1)).await,
+        vec![duplicate_key(33, 11)]
+    );
     client.shutdown().await;
 }
 
@@ -100,7 +106,10 @@ async fn edits_are_linted_and_a_syntax_error_is_placed_after_multibyte_text() {
     assert_eq!(client.diagnostics(URI, Some(1)).await.len(), 1);
     client.change(URI, 2, CLEAN).await;
     assert_eq!(client.diagnostics(URI, Some(2)).await, Vec::<Value>::new());
-    let broken = CLEAN.replace("labels: {team: \"# café 😀\"}", "annotations: \"# café 😀\" ]");
+    let broken = CLEAN.replace(
+        "labels: {team: \"# café 😀\"}",
+        "annotations: \"# café 😀\" ]",
+    );
     client.change(URI, 3, &broken).await;
     let diagnostics = client.diagnostics(URI, Some(3)).await;
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
@@ -123,7 +132,10 @@ async fn only_the_latest_version_is_published_and_older_texts_are_ignored() {
     }
     // An out-of-order change with an older version must not replace version 30.
     client.change(URI, 29, CLEAN).await;
-    assert_eq!(client.diagnostics(URI, Some(30)).await, vec![duplicate_key(30, 11)]);
+    assert_eq!(
+        client.diagnostics(URI, Some(30)).await,
+        vec![duplicate_key(30, 11)]
+    );
     // Code actions are only offered for the version the diagnostics were computed on.
     let actions = client
         .request(
@@ -178,7 +190,9 @@ async fn ignore_action_inserts_a_comment_the_linter_honours() {
     );
     let edits = actions[0]["edit"]["changes"][URI].as_array().unwrap();
     let fixed = apply_edits(WORKFLOW, edits, false);
-    assert!(fixed.contains("metadata:\n  generateName: hello-\n  # wflint: ignore[duplicate-key]\n  labels:"));
+    assert!(fixed.contains(
+        "metadata:\n  generateName: hello-\n  # wflint: ignore[duplicate-key]\n  labels:"
+    ));
     client.change(URI, 2, &fixed).await;
     assert_eq!(client.diagnostics(URI, Some(2)).await, Vec::<Value>::new());
     // Other kinds of action are not offered.
@@ -201,18 +215,21 @@ async fn hover_on_a_diagnostic_shows_the_rule_documentation() {
     let (mut client, _) = started(None).await;
     client.open(URI, 1, WORKFLOW).await;
     client.diagnostics(URI, Some(1)).await;
-    let hover = |character: u32| {
-        json!({"textDocument": {"uri": URI}, "position": {"line": 4, "character": character}})
-    };
+    let hover = |character: u32| json!({"textDocument": {"uri": URI}, "position": {"line": 4, "character": character}});
     let result = client.request("textDocument/hover", hover(31)).await;
     assert_eq!(result["range"], range(4, 30, 34));
     assert_eq!(result["contents"]["kind"], "markdown");
     let text = result["contents"]["value"].as_str().unwrap();
     let rule = wflint_core::rules::by_code("duplicate-key").unwrap();
-    assert!(text.starts_with("**wflint `duplicate-key`** (syntax): a mapping has the same key twice"));
+    assert!(
+        text.starts_with("**wflint `duplicate-key`** (syntax): a mapping has the same key twice")
+    );
     assert!(text.contains(&rule.documentation()), "{text}");
     assert!(text.contains(&format!("({RULES_URL}#duplicate-key)")));
-    assert_eq!(client.request("textDocument/hover", hover(3)).await, Value::Null);
+    assert_eq!(
+        client.request("textDocument/hover", hover(3)).await,
+        Value::Null
+    );
     client.shutdown().await;
 }
 
@@ -224,20 +241,30 @@ async fn closing_a_document_clears_its_diagnostics() {
     client.close(URI).await;
     assert_eq!(client.diagnostics(URI, None).await, Vec::<Value>::new());
     let hover = json!({"textDocument": {"uri": URI}, "position": {"line": 4, "character": 31}});
-    assert_eq!(client.request("textDocument/hover", hover).await, Value::Null);
+    assert_eq!(
+        client.request("textDocument/hover", hover).await,
+        Value::Null
+    );
     client.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_argo_documents_get_diagnostics() {
     let (mut client, _) = started(None).await;
-    let config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: {a: \"1\", a: \"2\"}\n";
+    let config_map =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: {a: \"1\", a: \"2\"}\n";
     let other = "file:///work/flows/config.yaml";
     client.open(other, 1, config_map).await;
-    assert_eq!(client.diagnostics(other, Some(1)).await, Vec::<Value>::new());
+    assert_eq!(
+        client.diagnostics(other, Some(1)).await,
+        Vec::<Value>::new()
+    );
     let broken_other = "kind: ConfigMap\nmetadata: [\n";
     client.change(other, 2, broken_other).await;
-    assert_eq!(client.diagnostics(other, Some(2)).await, Vec::<Value>::new());
+    assert_eq!(
+        client.diagnostics(other, Some(2)).await,
+        Vec::<Value>::new()
+    );
     // In a stream with both, only the Workflow's findings are shown.
     let both = format!("{config_map}---\n{WORKFLOW}");
     client.open(URI, 1, &both).await;
@@ -291,7 +318,11 @@ fn test_loader(settings: &Settings, root: Option<&Path>) -> Result<LintSetup, Se
             message: format!("cannot read {}: {error}", path.display()),
             watch: vec![path.clone()],
         })?;
-        let codes: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let codes: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
         let mut options = LintOptions::default();
         options.rules.ignore(codes).map_err(|error| SetupError {
             message: error.to_string(),
@@ -306,25 +337,36 @@ fn test_loader(settings: &Settings, root: Option<&Path>) -> Result<LintSetup, Se
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panic_in_a_lint_is_logged_and_the_session_goes_on() {
     let mut client = TestClient::start(ServeOptions::default().with_loader(test_loader));
-    client.initialize(None, json!({"namespace": "boom"}), None).await;
+    client
+        .initialize(None, json!({"namespace": "boom"}), None)
+        .await;
     client.open(URI, 1, WORKFLOW).await;
     let log = client.log_message_containing("failed while linting").await;
     assert_eq!(log["type"], 1);
-    assert!(log["message"].as_str().unwrap().contains("the context blew up"));
+    assert!(
+        log["message"]
+            .as_str()
+            .unwrap()
+            .contains("the context blew up")
+    );
     client
         .notify(
             "workspace/didChangeConfiguration",
             json!({"settings": {"wflint": {"namespace": "fine"}}}),
         )
         .await;
-    assert_eq!(client.diagnostics(URI, Some(1)).await, vec![duplicate_key(30, 11)]);
+    assert_eq!(
+        client.diagnostics(URI, Some(1)).await,
+        vec![duplicate_key(30, 11)]
+    );
     client.shutdown().await;
 }
 
+#[allow(clippy::expect_used)] // test set-up
 fn scratch_folder(name: &str) -> PathBuf {
     let folder = std::env::temp_dir().join(format!("wflint-lsp-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::create_dir_all(&folder).expect("a scratch folder can be made");
     folder
 }
 
@@ -343,7 +385,10 @@ async fn settings_are_pulled_and_reloaded_when_a_watched_file_changes() {
     assert_eq!(client.diagnostics(URI, Some(1)).await.len(), 1);
     // `null` settings: the server asks for its section.
     client
-        .notify("workspace/didChangeConfiguration", json!({"settings": null}))
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": null}),
+        )
         .await;
     // The re-registration after the reload watches the policy file the settings name.
     let policy_watcher = json!({
@@ -352,11 +397,16 @@ async fn settings_are_pulled_and_reloaded_when_a_watched_file_changes() {
     client
         .wait_for(|m| {
             m["method"] == "window/logMessage"
-                && m["params"]["message"].as_str().is_some_and(|s| s.contains("manifest files"))
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|s| s.contains("manifest files"))
         })
         .await;
     let registrations: Vec<Value> = client.server_requests.lock().unwrap().clone();
-    let methods: Vec<&str> = registrations.iter().filter_map(|r| r["method"].as_str()).collect();
+    let methods: Vec<&str> = registrations
+        .iter()
+        .filter_map(|r| r["method"].as_str())
+        .collect();
     assert!(methods.contains(&"workspace/configuration"), "{methods:?}");
     let last_registration = registrations
         .iter()

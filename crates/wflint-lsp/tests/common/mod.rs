@@ -1,7 +1,8 @@
 //! A scripted LSP client for the tests and benchmarks: JSON-RPC with `Content-Length` framing
 //! over in-memory pipes to a server running in the same process.
 
-#![allow(dead_code, unreachable_pub)]
+// Test support: failing loudly (unwrap, expect) is what a broken conversation should do.
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 use std::{collections::VecDeque, path::Path, sync::Arc, time::Duration};
 
@@ -31,7 +32,10 @@ async fn write_message(writer: &Mutex<WriteHalf<DuplexStream>>, message: &Value)
     let body = message.to_string();
     let mut writer = writer.lock().await;
     let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
-    writer.write_all(frame.as_bytes()).await.expect("write to server");
+    writer
+        .write_all(frame.as_bytes())
+        .await
+        .expect("write to server");
     writer.flush().await.expect("flush to server");
 }
 
@@ -117,7 +121,10 @@ impl TestClient {
     /// Send a request and return its `result` (fails the test on an error response).
     pub async fn request(&mut self, method: &str, params: Value) -> Value {
         let response = self.request_raw(method, params).await;
-        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
         response["result"].clone()
     }
 
@@ -146,7 +153,9 @@ impl TestClient {
     pub async fn log_message_containing(&mut self, needle: &str) -> Value {
         self.wait_for(|m| {
             m["method"] == "window/logMessage"
-                && m["params"]["message"].as_str().is_some_and(|s| s.contains(needle))
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|s| s.contains(needle))
         })
         .await["params"]
             .clone()
@@ -198,9 +207,10 @@ impl TestClient {
         if let Some(encodings) = position_encodings {
             capabilities["general"] = json!({"positionEncodings": encodings});
         }
-        let folders = root.map_or(Value::Null, |root| {
-            json!([{"uri": file_uri(root), "name": "workspace"}])
-        });
+        let folders = root.map_or(
+            Value::Null,
+            |root| json!([{"uri": file_uri(root), "name": "workspace"}]),
+        );
         let result = self
             .request(
                 "initialize",
@@ -236,8 +246,11 @@ impl TestClient {
 
     /// Close a document.
     pub async fn close(&self, uri: &str) {
-        self.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}))
-            .await;
+        self.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
     }
 
     /// `shutdown` then `exit`; waits for the server to stop.
@@ -292,4 +305,38 @@ pub fn apply_edits(text: &str, edits: &[Value], utf8: bool) -> String {
         out.replace_range(start..end, new_text);
     }
     out
+}
+
+/// A Workflow of about `lines` lines (steps templates with containers, parameters and
+/// artifacts; one value with multi-byte text), for benchmarks.
+pub fn large_workflow(lines: usize) -> String {
+    let mut text = String::from(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  generateName: big-\n  \
+         annotations:\n    note: \"café 😀\"\nspec:\n  entrypoint: main\n  templates:\n    - name: main\n      \
+         steps:\n",
+    );
+    let per_template = 14;
+    let templates = lines.saturating_sub(12) / (per_template + 2);
+    for i in 0..templates {
+        text.push_str(&format!(
+            "        - - name: s{i}\n            template: t{i}\n"
+        ));
+    }
+    for i in 0..templates {
+        text.push_str(&format!(
+            "    - name: t{i}\n      inputs:\n        parameters:\n          - name: p\n            \
+             value: \"{i}\"\n      outputs:\n        artifacts:\n          - name: out\n            \
+             path: /tmp/out-{i}.tgz\n      container:\n        image: alpine:3.20\n        \
+             command: [sh, -c]\n        args: [\"echo {{{{inputs.parameters.p}}}} > /tmp/out-{i}.tgz\"]\n        \
+             resources: {{limits: {{memory: 64Mi}}}}\n"
+        ));
+    }
+    text
+}
+
+/// Resident set size of this process in KiB (Linux), if it can be read.
+pub fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
