@@ -102,6 +102,9 @@ struct Shared {
     /// Held while deciding to publish and publishing, so a late lint cannot overwrite the empty
     /// list sent when its document closed.
     publishing: tokio::sync::Mutex<()>,
+    /// Held for a whole reload (and a whole re-index), so an older one never finishes last.
+    reloading: tokio::sync::Mutex<()>,
+    reindexing: tokio::sync::Mutex<()>,
     /// Generations of the debounced reload and re-index requests.
     reload_generation: AtomicU64,
     reindex_generation: AtomicU64,
@@ -141,6 +144,8 @@ impl Backend {
                 documents: Mutex::new(HashMap::new()),
                 lint_slots: tokio::sync::Semaphore::new(slots),
                 publishing: tokio::sync::Mutex::new(()),
+                reloading: tokio::sync::Mutex::new(()),
+                reindexing: tokio::sync::Mutex::new(()),
                 reload_generation: AtomicU64::new(0),
                 reindex_generation: AtomicU64::new(0),
                 watchers_registered: Mutex::new(false),
@@ -322,6 +327,7 @@ impl Shared {
     /// Load the setup for the current settings (off the async threads), then re-index the
     /// workspace and re-lint every open document.
     async fn reload(self: &Arc<Self>) {
+        let _reloading = self.reloading.lock().await;
         let settings = lock(&self.settings).clone();
         let root = self.session().root.clone();
         let loader = Arc::clone(&self.loader);
@@ -367,6 +373,7 @@ impl Shared {
 
     /// Re-read the workspace folder's templates, then re-lint every open document.
     async fn reindex(self: &Arc<Self>) {
+        let _reindexing = self.reindexing.lock().await;
         let enabled = lock(&self.settings).workspace_templates != Some(false);
         let root = self.session().root.clone().filter(|_| enabled);
         let templates = match root {

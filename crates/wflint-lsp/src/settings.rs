@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use wflint_core::{
     LintOptions,
-    context::{ClusterContext, NoContext},
+    context::{ClusterContext, FileContext, NoContext},
 };
 
 /// The settings a client sends, as `initializationOptions` or `workspace/didChangeConfiguration`
@@ -124,8 +124,10 @@ where
 /// The name of the configuration file looked for in the workspace folder.
 pub const CONFIG_FILE_NAME: &str = "wflint.toml";
 
-/// The loader used when the serving binary brings none: applies the namespace; configuration,
-/// policy and context files are watched but, until the core library can read them, only noted.
+/// The loader used when the serving binary brings none: applies the namespace and reads the
+/// context files and controller configuration with the core's [`FileContext`]; a configuration
+/// or policy file is watched but only noted, as reading those formats is the serving binary's
+/// part (see [`SetupLoader`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DefaultLoader;
 
@@ -135,19 +137,37 @@ impl SetupLoader for DefaultLoader {
         if let Some(namespace) = settings.namespace.as_ref().filter(|ns| !ns.is_empty()) {
             setup.options.default_namespace = namespace.clone();
         }
+        let context: Vec<PathBuf> = settings
+            .context
+            .iter()
+            .map(|path| Settings::resolve(path, root))
+            .collect();
+        let controller = settings
+            .controller_config
+            .as_ref()
+            .map(|path| Settings::resolve(path, root));
+        setup.watch.extend(context.iter().cloned());
+        setup.watch.extend(controller.iter().cloned());
+        if !context.is_empty() || controller.is_some() {
+            let loaded = FileContext::load(
+                &context,
+                controller.as_deref(),
+                &setup.options.default_namespace,
+            )
+            .map_err(|error| SetupError {
+                message: format!("cannot use the context files: {error}"),
+                watch: setup.watch.clone(),
+            })?;
+            setup.context = Box::new(loaded);
+        }
         let config = match &settings.config {
             Some(path) => Some(Settings::resolve(path, root)),
             None => root
                 .map(|root| root.join(CONFIG_FILE_NAME))
                 .filter(|path| path.is_file()),
         };
-        let unsupported = config
-            .iter()
-            .chain(settings.policy.as_ref())
-            .chain(settings.controller_config.as_ref())
-            .chain(&settings.context);
-        for path in unsupported {
-            let path = Settings::resolve(path, root);
+        let policy = settings.policy.as_ref().map(|p| Settings::resolve(p, root));
+        for path in config.into_iter().chain(policy) {
             setup.notes.push(format!(
                 "{} is not applied: this build of the language server has no loader for it",
                 path.display()
@@ -195,5 +215,37 @@ mod tests {
         assert_eq!(setup.options.default_namespace, "argo");
         assert_eq!(setup.watch, vec![PathBuf::from("/ws/policy.yaml")]);
         assert_eq!(setup.notes.len(), 1);
+    }
+
+    #[test]
+    fn default_loader_reads_context_folders_and_reports_unreadable_ones() {
+        let root = std::env::temp_dir().join(format!("wflint-lsp-loader-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("cluster")).unwrap();
+        std::fs::write(
+            root.join("cluster/cm.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: repo\n  namespace: argo\ndata: {}\n",
+        )
+        .unwrap();
+        let settings = Settings {
+            context: vec![PathBuf::from("cluster")],
+            ..Settings::default()
+        };
+        let setup = DefaultLoader.load(&settings, Some(&root)).unwrap();
+        assert!(setup.context.config_map("argo", "repo").found().is_some());
+        assert!(setup.context.config_map("argo", "other").is_missing());
+        assert_eq!(setup.watch, vec![root.join("cluster")]);
+        let missing = Settings {
+            context: vec![PathBuf::from("nowhere")],
+            ..Settings::default()
+        };
+        let error = DefaultLoader.load(&missing, Some(&root)).unwrap_err();
+        assert!(
+            error.message.starts_with("cannot use the context files"),
+            "{}",
+            error.message
+        );
+        assert_eq!(error.watch, vec![root.join("nowhere")]);
+        let _ = std::fs::remove_dir_all(&root);
     }
 }

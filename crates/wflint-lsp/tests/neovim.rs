@@ -24,27 +24,21 @@ fn nvim_available() -> bool {
         .is_ok_and(|out| out.status.success())
 }
 
-#[test]
-fn neovim_receives_the_diagnostics_and_applies_the_ignore_action() {
-    if !nvim_available() {
-        eprintln!(
-            "SKIPPED neovim_receives_the_diagnostics_and_applies_the_ignore_action: `nvim` is not \
-             installed (scripts/test installs Debian's neovim package)"
-        );
-        return;
-    }
-    let folder = std::env::temp_dir().join(format!("wflint-lsp-nvim-{}", std::process::id()));
+/// Run the Lua client on `fixture` (written to a scratch folder) and return what it saw.
+fn run_neovim(name: &str, fixture: &str) -> Value {
+    let folder =
+        std::env::temp_dir().join(format!("wflint-lsp-nvim-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&folder);
     std::fs::create_dir_all(&folder).unwrap();
-    let fixture = folder.join("hello.yaml");
-    std::fs::write(&fixture, FIXTURE).unwrap();
+    let path = folder.join("workflow.yaml");
+    std::fs::write(&path, fixture).unwrap();
     let out = folder.join("result.json");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/nvim/diagnostics.lua");
-    let status = Command::new("nvim")
+    let run = Command::new("nvim")
         .args(["--headless", "-u", "NONE", "-i", "NONE", "-n", "-c"])
         .arg(format!("luafile {script}"))
         .env("WFLINT_LSP", env!("CARGO_BIN_EXE_wflint-lsp"))
-        .env("FIXTURE", &fixture)
+        .env("FIXTURE", &path)
         .env("OUT", &out)
         .env("XDG_STATE_HOME", &folder)
         .env("XDG_CACHE_HOME", &folder)
@@ -54,14 +48,34 @@ fn neovim_receives_the_diagnostics_and_applies_the_ignore_action() {
     let text = std::fs::read_to_string(&out).unwrap_or_else(|error| {
         panic!(
             "Neovim wrote no result ({error}); status {:?}\nstdout: {}\nstderr: {}",
-            status.status,
-            String::from_utf8_lossy(&status.stdout),
-            String::from_utf8_lossy(&status.stderr)
+            run.status,
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
         )
     });
+    let _ = std::fs::remove_dir_all(&folder);
     let result: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(result.get("error"), None, "{result:#}");
     assert_eq!(result["offset_encoding"], "utf-16");
+    result
+}
+
+fn skip_without_neovim(test: &str) -> bool {
+    if nvim_available() {
+        return false;
+    }
+    eprintln!(
+        "SKIPPED {test}: `nvim` is not installed (scripts/test installs Debian's neovim package)"
+    );
+    true
+}
+
+#[test]
+fn neovim_receives_the_diagnostics_and_applies_the_ignore_action() {
+    if skip_without_neovim("neovim_receives_the_diagnostics_and_applies_the_ignore_action") {
+        return;
+    }
+    let result = run_neovim("ignore", FIXTURE);
     // Neovim counts columns in bytes: `  labels: {team: "# café 😀", ` is 33 bytes; the server
     // sent UTF-16 column 30 and Neovim converted it with the line's text.
     assert_eq!(
@@ -85,5 +99,40 @@ fn neovim_receives_the_diagnostics_and_applies_the_ignore_action() {
             .replace("  labels:", "  # wflint: ignore[duplicate-key]\n  labels:")
     );
     assert_eq!(result["steps"][1]["diagnostics"], json!([]));
-    let _ = std::fs::remove_dir_all(&folder);
+}
+
+const TYPO: &str = "\
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: typo-
+spec:
+  entrypoint: main
+  templates:
+    - {name: \"# café 😀\", containr: {image: \"alpine:3.20\"}}
+";
+
+#[test]
+fn neovim_applies_the_rename_quick_fix() {
+    if skip_without_neovim("neovim_applies_the_rename_quick_fix") {
+        return;
+    }
+    let result = run_neovim("rename", TYPO);
+    let opened = &result["steps"][0]["diagnostics"][0];
+    // `    - {name: "# café 😀", ` is 29 bytes.
+    assert_eq!(
+        (
+            opened["lnum"].clone(),
+            opened["col"].clone(),
+            opened["end_col"].clone()
+        ),
+        (json!(7), json!(29), json!(37))
+    );
+    assert_eq!(opened["code"], "unknown-field");
+    assert_eq!(result["action_title"], "Rename to `container`");
+    assert_eq!(
+        result["text_after_action"],
+        TYPO.trim_end().replace("containr", "container")
+    );
+    assert_eq!(result["steps"][1]["diagnostics"], json!([]));
 }

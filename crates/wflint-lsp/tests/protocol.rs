@@ -395,25 +395,17 @@ async fn settings_are_pulled_and_reloaded_when_a_watched_file_changes() {
         "globPattern": {"baseUri": file_uri(&folder), "pattern": "policy.txt"},
     });
     client
-        .wait_for(|m| {
-            m["method"] == "window/logMessage"
-                && m["params"]["message"]
-                    .as_str()
-                    .is_some_and(|s| s.contains("manifest files"))
+        .server_request(|r| r["method"] == "workspace/configuration")
+        .await;
+    let registration = client
+        .server_request(|r| {
+            r["method"] == "client/registerCapability"
+                && r["params"]["registrations"][0]["registerOptions"]["watchers"]
+                    .as_array()
+                    .is_some_and(|w| w.len() == 3)
         })
         .await;
-    let registrations: Vec<Value> = client.server_requests.lock().unwrap().clone();
-    let methods: Vec<&str> = registrations
-        .iter()
-        .filter_map(|r| r["method"].as_str())
-        .collect();
-    assert!(methods.contains(&"workspace/configuration"), "{methods:?}");
-    let last_registration = registrations
-        .iter()
-        .rev()
-        .find(|r| r["method"] == "client/registerCapability")
-        .expect("watchers are registered");
-    let watchers = &last_registration["params"]["registrations"][0]["registerOptions"]["watchers"];
+    let watchers = &registration["params"]["registrations"][0]["registerOptions"]["watchers"];
     assert_eq!(watchers[0], json!({"globPattern": "**/*.{yaml,yml,json}"}));
     assert_eq!(watchers[1], json!({"globPattern": "**/wflint.toml"}));
     assert_eq!(watchers[2], policy_watcher);
@@ -432,4 +424,83 @@ async fn settings_are_pulled_and_reloaded_when_a_watched_file_changes() {
     }
     client.shutdown().await;
     let _ = std::fs::remove_dir_all(&folder);
+}
+
+/// A template whose misspelt field follows a value with multi-byte characters.
+const TYPO: &str = "\
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: typo-
+spec:
+  entrypoint: main
+  templates:
+    - {name: \"# café 😀\", containr: {image: \"alpine:3.20\"}}
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_fix_renames_a_misspelt_field() {
+    let (mut client, _) = started(None).await;
+    client.open(URI, 1, TYPO).await;
+    // `    - {name: "# café 😀", ` is 25 characters, 26 UTF-16 units.
+    let expected = json!({
+        "range": range(7, 26, 34),
+        "severity": 1,
+        "code": "unknown-field",
+        "codeDescription": {"href": format!("{RULES_URL}#unknown-field")},
+        "source": "wflint",
+        "message": "`containr` is not a field of a Template\nhelp: did you mean `container`?",
+    });
+    let diagnostics = client.diagnostics(URI, Some(1)).await;
+    assert_eq!(diagnostics, vec![expected.clone()]);
+    // The cursor inside the key, as editors send it.
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": URI},
+                "range": range(7, 28, 28),
+                "context": {"diagnostics": diagnostics},
+            }),
+        )
+        .await;
+    assert_eq!(actions[0]["title"], "Rename to `container`");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["isPreferred"], true);
+    assert_eq!(actions[0]["diagnostics"], json!([expected]));
+    let edits = actions[0]["edit"]["changes"][URI].as_array().unwrap();
+    assert_eq!(
+        edits,
+        &vec![json!({"range": range(7, 26, 34), "newText": "container"})]
+    );
+    let fixed = apply_edits(TYPO, edits, false);
+    assert_eq!(fixed, TYPO.replace("containr", "container"));
+    assert_eq!(
+        actions[1]["edit"]["changes"][URI][0]["newText"],
+        "    # wflint: ignore[unknown-field]\n"
+    );
+    client.change(URI, 2, &fixed).await;
+    assert_eq!(client.diagnostics(URI, Some(2)).await, Vec::<Value>::new());
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_fix_edits_count_utf8_bytes_when_negotiated() {
+    let (mut client, _) = started(Some(&["utf-8"])).await;
+    client.open(URI, 1, TYPO).await;
+    let diagnostics = client.diagnostics(URI, Some(1)).await;
+    // The same prefix is 29 bytes (é two, 😀 four).
+    assert_eq!(diagnostics[0]["range"], range(7, 29, 37));
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": range(7, 30, 30), "context": {"diagnostics": []}}),
+        )
+        .await;
+    let edits = actions[0]["edit"]["changes"][URI].as_array().unwrap();
+    assert_eq!(
+        apply_edits(TYPO, edits, true),
+        TYPO.replace("containr", "container")
+    );
+    client.shutdown().await;
 }

@@ -149,6 +149,28 @@ impl TestClient {
         }
     }
 
+    /// The first request the server sent to the client that matches `wanted` (polls the record
+    /// the answering task keeps).
+    pub async fn server_request(&self, wanted: impl Fn(&Value) -> bool) -> Value {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            if let Some(found) = self
+                .server_requests
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|r| wanted(r))
+            {
+                return found.clone();
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no such request from the server"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     /// The next `window/logMessage` whose text contains `needle`.
     pub async fn log_message_containing(&mut self, needle: &str) -> Value {
         self.wait_for(|m| {
