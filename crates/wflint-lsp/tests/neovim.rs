@@ -25,6 +25,7 @@ fn nvim_available() -> bool {
 }
 
 /// Run the Lua client on `fixture` (written to a scratch folder) and return what it saw.
+#[allow(clippy::unwrap_used, clippy::expect_used)] // test support: fail loudly
 fn run_neovim(name: &str, fixture: &str) -> Value {
     let folder =
         std::env::temp_dir().join(format!("wflint-lsp-nvim-{name}-{}", std::process::id()));
