@@ -68,8 +68,9 @@ struct Session {
 struct OpenDocument {
     version: i32,
     text: Arc<str>,
-    /// Bumped by every change and every forced re-lint; a lint result is kept only if the
-    /// generation it started from is still current.
+    /// Renewed by every change and every forced re-lint (from one counter for all documents, so
+    /// a lint of a closed and reopened document cannot pass for a current one); a lint result
+    /// is kept only if the generation it started from is still current.
     generation: u64,
     /// Templates this document defines, offered to the lints of the others.
     templates: Option<Arc<TemplateIndex>>,
@@ -105,6 +106,8 @@ struct Shared {
     /// Held for a whole reload (and a whole re-index), so an older one never finishes last.
     reloading: tokio::sync::Mutex<()>,
     reindexing: tokio::sync::Mutex<()>,
+    /// Source of document generations.
+    generations: AtomicU64,
     /// Generations of the debounced reload and re-index requests.
     reload_generation: AtomicU64,
     reindex_generation: AtomicU64,
@@ -146,6 +149,7 @@ impl Backend {
                 publishing: tokio::sync::Mutex::new(()),
                 reloading: tokio::sync::Mutex::new(()),
                 reindexing: tokio::sync::Mutex::new(()),
+                generations: AtomicU64::new(0),
                 reload_generation: AtomicU64::new(0),
                 reindex_generation: AtomicU64::new(0),
                 watchers_registered: Mutex::new(false),
@@ -196,7 +200,7 @@ impl Shared {
             let Some(document) = documents.get_mut(&uri) else {
                 return;
             };
-            document.generation += 1;
+            document.generation = self.generations.fetch_add(1, Ordering::SeqCst) + 1;
             document.generation
         };
         let this = Arc::clone(self);
@@ -663,8 +667,10 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        let publishing = self.shared.publishing.lock().await;
+        // Removed before waiting for the publishing lock, so a reopening right after the close
+        // is not undone; a lint that already decided to publish is sent before the empty list.
         let closed = lock(&self.shared.documents).remove(&uri);
+        let publishing = self.shared.publishing.lock().await;
         self.shared
             .client
             .publish_diagnostics(uri.clone(), Vec::new(), None)

@@ -249,6 +249,29 @@ async fn closing_a_document_clears_its_diagnostics() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_reopened_right_after_closing_is_linted_again() {
+    let (mut client, _) = started(None).await;
+    client.open(URI, 1, WORKFLOW).await;
+    assert_eq!(client.diagnostics(URI, Some(1)).await.len(), 1);
+    client.close(URI).await;
+    client.open(URI, 1, WORKFLOW).await;
+    assert_eq!(client.diagnostics(URI, None).await, Vec::<Value>::new());
+    assert_eq!(
+        client.diagnostics(URI, Some(1)).await,
+        vec![duplicate_key(30, 11)]
+    );
+    // The diagnostics stay for the open document: its code actions are there.
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": range(4, 31, 31), "context": {"diagnostics": []}}),
+        )
+        .await;
+    assert_eq!(actions.as_array().map(Vec::len), Some(1));
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_argo_documents_get_diagnostics() {
     let (mut client, _) = started(None).await;
     let config_map =

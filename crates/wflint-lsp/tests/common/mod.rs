@@ -338,7 +338,7 @@ pub fn large_workflow(lines: usize) -> String {
          steps:\n",
     );
     let per_template = 14;
-    let templates = lines.saturating_sub(12) / (per_template + 2);
+    let templates = lines.saturating_sub(11).div_ceil(per_template + 2);
     for i in 0..templates {
         text.push_str(&format!(
             "        - - name: s{i}\n            template: t{i}\n"
