@@ -110,24 +110,29 @@ metadata:
 spec:
   entrypoint: main
   templates:
-    - {name: \"# café 😀\", containr: {image: \"alpine:3.20\"}}
+    - {name: main, metadata: {annotations: {note: \"# café 😀\"}}, containr: {image: \"alpine:3.20\"}}
 ";
 
 #[test]
+#[allow(clippy::expect_used)]
 fn neovim_applies_the_rename_quick_fix() {
     if skip_without_neovim("neovim_applies_the_rename_quick_fix") {
         return;
     }
     let result = run_neovim("rename", TYPO);
-    let opened = &result["steps"][0]["diagnostics"][0];
-    // `    - {name: "# café 😀", ` is 29 bytes.
+    let opened = &result["steps"][0]["diagnostics"];
+    let opened = opened
+        .as_array()
+        .and_then(|all| all.iter().find(|d| d["code"] == "unknown-field"))
+        .expect("an unknown-field diagnostic");
+    // `    - {name: main, metadata: {annotations: {note: "# café 😀"}}, ` is 68 bytes.
     assert_eq!(
         (
             opened["lnum"].clone(),
             opened["col"].clone(),
             opened["end_col"].clone()
         ),
-        (json!(7), json!(29), json!(37))
+        (json!(7), json!(68), json!(76))
     );
     assert_eq!(opened["code"], "unknown-field");
     assert_eq!(result["action_title"], "Rename to `container`");

@@ -458,32 +458,39 @@ metadata:
 spec:
   entrypoint: main
   templates:
-    - {name: \"# café 😀\", containr: {image: \"alpine:3.20\"}}
+    - {name: main, metadata: {annotations: {note: \"# café 😀\"}}, containr: {image: \"alpine:3.20\"}}
 ";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quick_fix_renames_a_misspelt_field() {
     let (mut client, _) = started(None).await;
     client.open(URI, 1, TYPO).await;
-    // `    - {name: "# café 😀", ` is 25 characters, 26 UTF-16 units.
+    // `    - {name: main, metadata: {annotations: {note: "# café 😀"}}, ` is 64 characters,
+    // 65 UTF-16 units.
     let expected = json!({
-        "range": range(7, 26, 34),
+        "range": range(7, 65, 73),
         "severity": 1,
         "code": "unknown-field",
         "codeDescription": {"href": format!("{RULES_URL}#unknown-field")},
         "source": "wflint",
-        "message": "`containr` is not a field of a Template\nhelp: did you mean `container`?",
+        "message": "`containr` is not a field of a template\nhelp: did you mean `container`?",
     });
     let diagnostics = client.diagnostics(URI, Some(1)).await;
-    assert_eq!(diagnostics, vec![expected.clone()]);
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    // Without its `container`, the template has no body either.
+    assert_eq!(codes, ["template-type", "unknown-field"], "{diagnostics:?}");
+    assert_eq!(diagnostics[1], expected);
     // The cursor inside the key, as editors send it.
     let actions = client
         .request(
             "textDocument/codeAction",
             json!({
                 "textDocument": {"uri": URI},
-                "range": range(7, 28, 28),
-                "context": {"diagnostics": diagnostics},
+                "range": range(7, 67, 67),
+                "context": {"diagnostics": [expected]},
             }),
         )
         .await;
@@ -494,7 +501,7 @@ async fn quick_fix_renames_a_misspelt_field() {
     let edits = actions[0]["edit"]["changes"][URI].as_array().unwrap();
     assert_eq!(
         edits,
-        &vec![json!({"range": range(7, 26, 34), "newText": "container"})]
+        &vec![json!({"range": range(7, 65, 73), "newText": "container"})]
     );
     let fixed = apply_edits(TYPO, edits, false);
     assert_eq!(fixed, TYPO.replace("containr", "container"));
@@ -512,12 +519,12 @@ async fn quick_fix_edits_count_utf8_bytes_when_negotiated() {
     let (mut client, _) = started(Some(&["utf-8"])).await;
     client.open(URI, 1, TYPO).await;
     let diagnostics = client.diagnostics(URI, Some(1)).await;
-    // The same prefix is 29 bytes (é two, 😀 four).
-    assert_eq!(diagnostics[0]["range"], range(7, 29, 37));
+    // The same prefix is 68 bytes (é two, 😀 four).
+    assert_eq!(diagnostics[1]["range"], range(7, 68, 76));
     let actions = client
         .request(
             "textDocument/codeAction",
-            json!({"textDocument": {"uri": URI}, "range": range(7, 30, 30), "context": {"diagnostics": []}}),
+            json!({"textDocument": {"uri": URI}, "range": range(7, 70, 70), "context": {"diagnostics": []}}),
         )
         .await;
     let edits = actions[0]["edit"]["changes"][URI].as_array().unwrap();

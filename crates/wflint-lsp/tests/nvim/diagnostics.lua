@@ -1,6 +1,6 @@
 -- Drives headless Neovim as a real LSP client of wflint: opens a fixture, waits for the
--- diagnostics Neovim received, applies the server's "ignore" code action, waits for the
--- diagnostics to clear, and writes what it saw as JSON.
+-- diagnostics Neovim received, applies the server's preferred (else first) code action for the
+-- first diagnostic's line, waits for the diagnostics to clear, and writes what it saw as JSON.
 -- Inputs (environment): WFLINT_LSP (server binary), FIXTURE (file to open), OUT (JSON result).
 
 local server = assert(os.getenv('WFLINT_LSP'), 'WFLINT_LSP is not set')
@@ -75,9 +75,13 @@ local params = {
   context = { diagnostics = vim.lsp.diagnostic.get_line_diagnostics(buffer, first.lnum) },
 }
 local responses = vim.lsp.buf_request_sync(buffer, 'textDocument/codeAction', params, 10000)
+-- The preferred action (a rule's fix) if there is one, else the first.
 local action
 for _, response in pairs(responses or {}) do
   for _, candidate in ipairs(response.result or {}) do
+    if candidate.isPreferred and not (action and action.isPreferred) then
+      action = candidate
+    end
     action = action or candidate
   end
 end
