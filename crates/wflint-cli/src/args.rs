@@ -73,6 +73,10 @@ pub(crate) enum Command {
     /// Run the admission gate: an HTTPS validating and mutating webhook for the Argo kinds.
     #[command(after_help = SERVE_EXAMPLES)]
     Serve(Box<wflint_webhook::ServeArgs>),
+    /// Run the language server on stdin/stdout, for editors (diagnostics, quick fixes, hover).
+    /// Settings (config file, context folders, policy, namespace) come from the editor's
+    /// initialization options; see docs/editors.md.
+    Lsp,
 }
 
 const SERVE_EXAMPLES: &str = "Examples:

@@ -74,25 +74,51 @@ pub(crate) fn settings(args: &LintArgs, cwd: &Path) -> Result<Settings, CliError
     } else {
         Config::discover(cwd)?
     };
+    combine(
+        config,
+        &Overrides {
+            namespace: args.context.namespace.clone(),
+            policy: args
+                .rules
+                .policy
+                .as_deref()
+                .map(|p| config::absolute(cwd, p)),
+            select: args.rules.select.clone(),
+            ignore: args.rules.ignore.clone(),
+        },
+    )
+}
+
+/// Settings given on top of the configuration file (command-line flags, editor settings).
+#[derive(Debug, Default)]
+pub(crate) struct Overrides {
+    /// `--namespace`.
+    pub(crate) namespace: Option<String>,
+    /// `--policy`, already absolute.
+    pub(crate) policy: Option<PathBuf>,
+    /// `--select` (replaces the file's selection).
+    pub(crate) select: Option<Vec<String>>,
+    /// `--ignore` (added to the file's).
+    pub(crate) ignore: Vec<String>,
+}
+
+/// The engine options from a configuration file (if any) and overrides: the policy's rules for
+/// the namespace first, then the file's selection, ignores and severities, then the flags.
+pub(crate) fn combine(config: Option<Config>, overrides: &Overrides) -> Result<Settings, CliError> {
     let from_file = config.as_ref();
     let selector_error =
         |option: &'static str| move |selector| CliError::Selector { option, selector };
 
-    let namespace = args
-        .context
+    let namespace = overrides
         .namespace
         .clone()
         .or_else(|| from_file.and_then(|c| c.namespace.clone()))
         .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
-    let mut rules = match &args.rules.policy {
-        Some(path) => wflint_core::policy::Policy::load(&config::absolute(cwd, path))?
-            .rule_set(Some(&namespace)),
+    let mut rules = match &overrides.policy {
+        Some(path) => wflint_core::policy::Policy::load(path)?.rule_set(Some(&namespace)),
         None => RuleSet::all(),
     };
-    match (
-        &args.rules.select,
-        from_file.and_then(|c| c.select.as_ref()),
-    ) {
+    match (&overrides.select, from_file.and_then(|c| c.select.as_ref())) {
         (Some(select), _) => {
             rules
                 .select(select.iter().map(|s| s.trim()))
@@ -116,7 +142,7 @@ pub(crate) fn settings(args: &LintArgs, cwd: &Path) -> Result<Settings, CliError
         }
     }
     rules
-        .ignore(args.rules.ignore.iter().map(|s| s.trim()))
+        .ignore(overrides.ignore.iter().map(|s| s.trim()))
         .map_err(selector_error("--ignore"))?;
 
     Ok(Settings {

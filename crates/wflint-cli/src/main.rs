@@ -11,6 +11,7 @@ mod config;
 mod discover;
 mod error;
 mod lint;
+mod lsp;
 mod output;
 mod render;
 
@@ -26,8 +27,10 @@ const EXIT_TOOL_ERROR: u8 = 2;
 fn main() -> ExitCode {
     install_error_handler();
     let cli = Cli::parse();
-    if let Command::Serve(args) = cli.command {
-        return wflint_webhook::run(*args);
+    match cli.command {
+        Command::Serve(args) => return wflint_webhook::run(*args),
+        Command::Lsp => return lsp::run(),
+        _ => {}
     }
     match run(cli) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
@@ -64,6 +67,6 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         ),
         Command::Rules(args) => catalog::list(&args).map(|()| Outcome::Clean),
         Command::Explain(args) => catalog::explain(&args).map(|()| Outcome::Clean),
-        Command::Serve(_) => Ok(Outcome::Clean),
+        Command::Serve(_) | Command::Lsp => Ok(Outcome::Clean),
     }
 }
