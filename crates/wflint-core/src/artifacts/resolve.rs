@@ -13,7 +13,11 @@
 //! decode aborts resolution, as in Argo. An *unknown* lookup makes the outcome unknown, so that
 //! no rule reports a missing repository it cannot be sure of.
 
-use std::{fmt, sync::Arc};
+use std::{
+    collections::HashMap,
+    fmt,
+    sync::{Arc, LazyLock, Mutex, PoisonError},
+};
 
 use serde_json::Value;
 
@@ -247,7 +251,7 @@ pub enum Resolution {
     },
     /// A candidate's value does not decode: Argo fails the workflow with this error.
     Invalid {
-        /// Argo's error text.
+        /// Argo's error text, as the workflow's message shows it.
         error: String,
     },
     /// The context cannot tell.
@@ -258,6 +262,24 @@ impl Resolution {
     /// Whether a usable repository (one with a storage driver) resolves.
     pub fn is_configured(&self) -> bool {
         matches!(self, Resolution::Resolved { repository: Some(repo), .. } if repository_driver(repo).is_some())
+    }
+
+    /// The resolved repository, when it has a storage driver.
+    pub fn configured_repository(&self) -> Option<&Arc<Value>> {
+        match self {
+            Resolution::Resolved {
+                repository: Some(repository),
+                ..
+            } if repository_driver(repository).is_some() => Some(repository),
+            _ => None,
+        }
+    }
+
+    /// Whether the resolved repository has `archiveLogs: true` (then every pod archives its
+    /// logs).
+    pub fn archives_logs(&self) -> bool {
+        matches!(self, Resolution::Resolved { repository: Some(repository), .. }
+            if repository.get("archiveLogs").and_then(Value::as_bool) == Some(true))
     }
 }
 
@@ -326,6 +348,45 @@ fn json_type(value: &Value) -> &'static str {
     }
 }
 
+/// Parsed entries of the repository ConfigMaps seen so far, keyed by the address of the shared
+/// [`ConfigMapInfo`] a context handed out. The cache holds a clone of that `Arc`, so the address
+/// cannot be reused by another ConfigMap while the entry lives; a context that reloads a
+/// ConfigMap hands out a new `Arc`, hence a new entry. Bounded: cleared when full.
+type ParsedEntries = HashMap<String, Result<Arc<Value>, String>>;
+
+static PARSED: LazyLock<Mutex<HashMap<usize, (Arc<ConfigMapInfo>, ParsedEntries)>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// How many ConfigMaps the cache keeps before starting afresh.
+const PARSED_CACHE_LIMIT: usize = 256;
+
+/// [`parse_repository`] of one ConfigMap entry, parsed once per ConfigMap object (every object
+/// of a run resolving to the same entry shares the result).
+fn parse_entry(
+    config_map: &Arc<ConfigMapInfo>,
+    key: &str,
+    text: &str,
+) -> Result<Arc<Value>, String> {
+    let address = Arc::as_ptr(config_map) as usize;
+    {
+        let cache = PARSED.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = cache.get(&address).and_then(|(_, entries)| entries.get(key)) {
+            return found.clone();
+        }
+    }
+    let parsed = parse_repository(text).map(Arc::new);
+    let mut cache = PARSED.lock().unwrap_or_else(PoisonError::into_inner);
+    if cache.len() >= PARSED_CACHE_LIMIT && !cache.contains_key(&address) {
+        cache.clear();
+    }
+    cache
+        .entry(address)
+        .or_insert_with(|| (Arc::clone(config_map), HashMap::new()))
+        .1
+        .insert(key.to_string(), parsed.clone());
+    parsed
+}
+
 /// Look one ConfigMap candidate up. `Ok(Some)` found, `Ok(None)` skipped, `Err` stops.
 fn try_config_map(
     context: &dyn ClusterContext,
@@ -350,7 +411,7 @@ fn try_config_map(
 }
 
 fn lookup_key(
-    config_map: &ConfigMapInfo,
+    config_map: &Arc<ConfigMapInfo>,
     explicit_key: Option<&str>,
     argo_ref: &str,
 ) -> (AttemptOutcome, Result<Option<Resolution>, Resolution>) {
@@ -369,7 +430,7 @@ fn lookup_key(
             Ok(None),
         );
     };
-    match parse_repository(text) {
+    match parse_entry(config_map, key, text) {
         Ok(repository) => (
             AttemptOutcome::Found {
                 key: key.to_string(),
@@ -380,12 +441,13 @@ fn lookup_key(
                     name: config_map.name.clone(),
                     key: key.to_string(),
                 },
-                repository: Some(Arc::new(repository)),
+                repository: Some(repository),
             })),
         ),
         Err(error) => {
+            // The controller wraps the candidate's error twice before marking the workflow.
             let argo = format!(
-                "failed to unmarshall config map key {key:?} for artifact repository ref \"{argo_ref}\": {error}"
+                "failed to resolve artifact repository: error getting config map for artifact repository ref \"{argo_ref}\": failed to unmarshall config map key {key:?} for artifact repository ref \"{argo_ref}\": {error}"
             );
             (
                 AttemptOutcome::Invalid {
@@ -723,7 +785,7 @@ mod tests {
             panic!("{resolved:?}")
         };
         assert!(
-            error.starts_with("failed to unmarshall config map key \"v1\" for artifact repository ref \"team/#\": "),
+            error.starts_with("failed to resolve artifact repository: error getting config map for artifact repository ref \"team/#\": failed to unmarshall config map key \"v1\" for artifact repository ref \"team/#\": "),
             "{error}"
         );
     }
