@@ -144,6 +144,7 @@ impl<'a> Sink<'a> {
 
 /// Run every pass on one object.
 pub fn lint_object(cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
+    crate::model::unknown_fields::run(cx, sink);
     crate::validate::run(cx, sink);
     crate::artifacts::run(cx, sink);
 }
