@@ -61,6 +61,15 @@ impl Driver {
         Driver::S3,
     ];
 
+    /// Whether artifact GC can delete from this driver (Argo's drivers for http, artifactory,
+    /// hdfs, git and raw answer "delete not supported").
+    pub fn can_delete(self) -> bool {
+        matches!(
+            self,
+            Driver::S3 | Driver::Gcs | Driver::Azure | Driver::Oss | Driver::Plugin
+        )
+    }
+
     /// The field name of the driver block.
     pub fn field(self) -> &'static str {
         match self {

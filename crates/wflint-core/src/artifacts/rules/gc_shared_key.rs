@@ -9,7 +9,7 @@ use super::{
         analysis::ArtifactCx,
         location::{has_full_location, key_of, repository_driver},
     },
-    collected_outputs, key_path, own_spec_strategy_path, tags,
+    collected_outputs, effective_driver, key_path, own_spec_strategy_path, tags,
 };
 
 /// Tags whose value is the same for every run of a spec.
@@ -53,6 +53,10 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     for output in collected_outputs(cx) {
+        // A store that cannot delete is artifact-gc-unsupported-driver's finding.
+        if effective_driver(cx, output.part, output.site).is_some_and(|d| !d.can_delete()) {
+            continue;
+        }
         let explicit = key_of(output.site.value);
         let (key, path) = match explicit {
             Some(key) => (key.to_string(), key_path(output.site)),

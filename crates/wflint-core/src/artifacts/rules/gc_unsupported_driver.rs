@@ -19,10 +19,7 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         let Some(driver) = effective_driver(cx, output.part, output.site) else {
             continue;
         };
-        if !matches!(
-            driver,
-            Driver::Http | Driver::Artifactory | Driver::Hdfs | Driver::Git | Driver::Raw
-        ) {
+        if driver.can_delete() {
             continue;
         }
         let stored = if super::super::location::has_full_location(output.site.value) {

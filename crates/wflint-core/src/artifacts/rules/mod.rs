@@ -1,6 +1,9 @@
 //! The rules of the `artifacts` group, one file each, and the helpers several of them share
 //! (garbage-collection strategies, Secret uses, template tags).
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde_json::Value;
 
 use crate::{engine::Sink, path::FieldPath};
@@ -167,6 +170,75 @@ pub(crate) fn tags(text: &str) -> Vec<&str> {
     out
 }
 
+/// A reference to an output artifact of a step or task: `{{steps.X.outputs.artifacts.Y}}`, or
+/// the same path inside an expression (`steps.X.outputs.artifacts.Y`, `steps['X']...`).
+pub(crate) struct ArtifactReference<'t> {
+    /// The step or task (`X`).
+    pub producer: &'t str,
+    /// The artifact (`Y`).
+    pub artifact: &'t str,
+}
+
+static STEPS_REFERENCE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"\bsteps(?:\.([A-Za-z0-9][-A-Za-z0-9_]*)|\[['"]([^'"\]]+)['"]\])\.outputs\.artifacts(?:\.([-A-Za-z0-9_]+)|\[['"]([^'"\]]+)['"]\])"#).ok()
+});
+static TASKS_REFERENCE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"\btasks(?:\.([A-Za-z0-9][-A-Za-z0-9_]*)|\[['"]([^'"\]]+)['"]\])\.outputs\.artifacts(?:\.([-A-Za-z0-9_]+)|\[['"]([^'"\]]+)['"]\])"#).ok()
+});
+
+/// The output-artifact references to `steps` or `tasks` (the `scope`) in a string.
+pub(crate) fn artifact_references<'t>(text: &'t str, scope: &str) -> Vec<ArtifactReference<'t>> {
+    if !text.contains(scope) {
+        return Vec::new();
+    }
+    let regex = if scope == "steps" {
+        &*STEPS_REFERENCE
+    } else {
+        &*TASKS_REFERENCE
+    };
+    let Some(regex) = regex.as_ref() else {
+        return Vec::new();
+    };
+    regex
+        .captures_iter(text)
+        .filter_map(|c| {
+            Some(ArtifactReference {
+                producer: c.get(1).or_else(|| c.get(2))?.as_str(),
+                artifact: c.get(3).or_else(|| c.get(4))?.as_str(),
+            })
+        })
+        .collect()
+}
+
+/// Every string value under `value` (not descending into `inline` templates), with its path.
+pub(crate) fn strings_of<'v>(value: &'v Value, path: &FieldPath) -> Vec<(FieldPath, &'v str)> {
+    let mut out = Vec::new();
+    collect_strings(value, path, &mut out, 0);
+    out
+}
+
+fn collect_strings<'v>(value: &'v Value, path: &FieldPath, out: &mut Vec<(FieldPath, &'v str)>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    match value {
+        Value::String(s) => out.push((path.clone(), s)),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect_strings(item, &path.index(i), out, depth + 1);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                if key != "inline" {
+                    collect_strings(item, &path.key(key.as_str()), out, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A Secret selector the pods of this object mount.
 pub(crate) struct SecretUse {
     /// Part index.
@@ -271,5 +343,25 @@ mod tests {
         );
         assert_eq!(tags("{{=sprig.trim(x)}} {{open"), vec!["=sprig.trim(x)"]);
         assert!(tags("plain").is_empty());
+    }
+
+    #[test]
+    fn artifact_references_in_tags_and_expressions() {
+        let found = |text: &str, scope: &str| -> Vec<(String, String)> {
+            artifact_references(text, scope)
+                .iter()
+                .map(|r| (r.producer.to_string(), r.artifact.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            found("{{steps.gen-1.outputs.artifacts.out}}", "steps"),
+            vec![("gen-1".into(), "out".into())]
+        );
+        assert_eq!(
+            found("tasks['a-b'].outputs.artifacts['x'] ?? tasks.c.outputs.artifacts.y", "tasks"),
+            vec![("a-b".into(), "x".into()), ("c".into(), "y".into())]
+        );
+        assert!(found("{{tasks.a.outputs.parameters.p}}", "tasks").is_empty());
+        assert!(found("{{steps.a.outputs.artifacts.x}}", "tasks").is_empty());
     }
 }
