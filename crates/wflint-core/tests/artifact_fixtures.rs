@@ -44,11 +44,19 @@ fn parse_expectations(text: &str) -> Result<Vec<Expectation>, String> {
         let Some(rest) = rest.trim_start().strip_prefix("expect:") else {
             continue;
         };
-        let bad = || format!("line {}: cannot read expectation `{}`", number + 1, line.trim());
+        let bad = || {
+            format!(
+                "line {}: cannot read expectation `{}`",
+                number + 1,
+                line.trim()
+            )
+        };
         let (code, rest) = rest.split_once('@').ok_or_else(bad)?;
         let rest = rest.trim_start();
         let rest = rest.strip_prefix("line").unwrap_or(rest).trim_start();
-        let digits_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let digits_end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let expected_line: usize = rest[..digits_end].parse().map_err(|_| bad())?;
         let tail = rest[digits_end..].trim();
         let text = if tail.is_empty() {
@@ -119,14 +127,21 @@ fn check_fixture(code: &str, path: &Path) -> Vec<String> {
     let is_fail = file_name.starts_with("fail");
     let mut problems = Vec::new();
     if !is_fail && !file_name.starts_with("pass") {
-        problems.push(format!("{name}: fixture names start with `fail-` or `pass-`"));
+        problems.push(format!(
+            "{name}: fixture names start with `fail-` or `pass-`"
+        ));
     }
     if is_fail && !expectations.iter().any(|e| e.code == code) {
-        problems.push(format!("{name}: a fail fixture needs `# expect: {code} @ <line>`"));
+        problems.push(format!(
+            "{name}: a fail fixture needs `# expect: {code} @ <line>`"
+        ));
     }
     for e in &expectations {
         if rules::by_code(&e.code).is_none() {
-            problems.push(format!("{name}: expectation names unknown rule `{}`", e.code));
+            problems.push(format!(
+                "{name}: expectation names unknown rule `{}`",
+                e.code
+            ));
         }
     }
     let context = match context_of(&name, &bytes) {
@@ -154,10 +169,17 @@ fn check_fixture(code: &str, path: &Path) -> Vec<String> {
         .collect();
     let actual: BTreeSet<(String, usize)> = relevant
         .iter()
-        .map(|f| (f.diagnostic.rule.code.to_string(), finding_line(f).unwrap_or(0)))
+        .map(|f| {
+            (
+                f.diagnostic.rule.code.to_string(),
+                finding_line(f).unwrap_or(0),
+            )
+        })
         .collect();
-    let expected: BTreeSet<(String, usize)> =
-        expectations.iter().map(|e| (e.code.clone(), e.line)).collect();
+    let expected: BTreeSet<(String, usize)> = expectations
+        .iter()
+        .map(|e| (e.code.clone(), e.line))
+        .collect();
     if actual != expected {
         let missing: Vec<_> = expected.difference(&actual).collect();
         let unexpected: Vec<_> = actual.difference(&expected).collect();
@@ -172,8 +194,14 @@ fn check_fixture(code: &str, path: &Path) -> Vec<String> {
             f.diagnostic.rule.code == e.code
                 && finding_line(f) == Some(e.line)
                 && (f.diagnostic.message.contains(text.as_str())
-                    || f.diagnostic.argo_message.as_deref().is_some_and(|a| a.contains(text.as_str()))
-                    || f.diagnostic.help.as_deref().is_some_and(|h| h.contains(text.as_str())))
+                    || f.diagnostic
+                        .argo_message
+                        .as_deref()
+                        .is_some_and(|a| a.contains(text.as_str()))
+                    || f.diagnostic
+                        .help
+                        .as_deref()
+                        .is_some_and(|h| h.contains(text.as_str())))
         });
         if !found {
             problems.push(format!(
@@ -196,7 +224,12 @@ fn artifact_fixture_files() -> BTreeMap<String, Vec<PathBuf>> {
                 entries
                     .flatten()
                     .map(|e| e.path())
-                    .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+                    .filter(|p| {
+                        matches!(
+                            p.extension().and_then(|e| e.to_str()),
+                            Some("yaml" | "yml" | "json")
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -220,7 +253,11 @@ fn artifact_fixtures_match_their_expectations() {
             problems.extend(check_fixture(&code, &file));
         }
     }
-    assert!(checked > 0, "no artifact fixtures found under {}", fixtures_dir().display());
+    assert!(
+        checked > 0,
+        "no artifact fixtures found under {}",
+        fixtures_dir().display()
+    );
     assert!(
         problems.is_empty(),
         "{} fixture problem(s) in {checked} file(s):\n{}",
@@ -243,5 +280,9 @@ fn every_artifact_rule_has_fixtures() {
             }
         }
     }
-    assert!(missing.is_empty(), "rules without fixtures:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "rules without fixtures:\n{}",
+        missing.join("\n")
+    );
 }

@@ -22,9 +22,12 @@ use crate::{
 };
 
 use super::{
-    execution::{Layer, SpecField, effective_spec_field, effective_spec_value, workflow_spec, workflow_spec_path},
+    execution::{
+        Layer, SpecField, effective_spec_field, effective_spec_value, workflow_spec,
+        workflow_spec_path,
+    },
     location::{NeedSettings, SiteNeed, spec_needs},
-    resolve::{Resolution, Resolved, RepositoryRef, resolve},
+    resolve::{RepositoryRef, Resolution, Resolved, resolve},
     sites::{LocationSite, SpecSites, TemplateSite, walk_spec, walk_template},
 };
 
@@ -188,10 +191,10 @@ pub(crate) fn discover_holders(cx: &ObjectCx<'_>) -> Vec<Holder> {
             // The object's own templates are linted as its own already.
             continue;
         }
-        let index = match holders
-            .iter()
-            .position(|h| (h.kind == ArgoKind::ClusterWorkflowTemplate) == request.cluster && h.name == request.name)
-        {
+        let index = match holders.iter().position(|h| {
+            (h.kind == ArgoKind::ClusterWorkflowTemplate) == request.cluster
+                && h.name == request.name
+        }) {
             Some(index) => index,
             None => {
                 let identity = (request.cluster, request.name.clone());
@@ -269,7 +272,10 @@ pub(crate) fn discover_holders(cx: &ObjectCx<'_>) -> Vec<Holder> {
         let holder_cluster = holders
             .get(index)
             .is_some_and(|h| h.kind == ArgoKind::ClusterWorkflowTemplate);
-        let holder_name = holders.get(index).map(|h| h.name.clone()).unwrap_or_default();
+        let holder_name = holders
+            .get(index)
+            .map(|h| h.name.clone())
+            .unwrap_or_default();
         for call in local_calls {
             queue.push_back(Request {
                 cluster: holder_cluster,
@@ -340,7 +346,11 @@ impl<'a> ArtifactCx<'a> {
     }
 
     /// The template a location belongs to.
-    pub(crate) fn template_of(&self, part: usize, site: &LocationSite<'a>) -> Option<&TemplateSite<'a>> {
+    pub(crate) fn template_of(
+        &self,
+        part: usize,
+        site: &LocationSite<'a>,
+    ) -> Option<&TemplateSite<'a>> {
         self.parts.get(part)?.sites.templates.get(site.template?)
     }
 
@@ -436,7 +446,8 @@ impl<'a> ArtifactCx<'a> {
                 .spec_value(&["archiveLogs"])
                 .value()
                 .and_then(Value::as_bool);
-            let default_archive_location = self.spec_value(&["templateDefaults", "archiveLocation"]);
+            let default_archive_location =
+                self.spec_value(&["templateDefaults", "archiveLocation"]);
             let settings = NeedSettings {
                 spec_archive_logs,
                 repository_archive_logs: self.resolved().resolution.archives_logs(),
@@ -491,7 +502,11 @@ impl<'a> ArtifactCx<'a> {
     }
 
     /// " (template `t` of WorkflowTemplate `w`)" for inherited sites, "" for own ones.
-    pub(crate) fn where_inherited(&self, part: usize, template: Option<&TemplateSite<'_>>) -> String {
+    pub(crate) fn where_inherited(
+        &self,
+        part: usize,
+        template: Option<&TemplateSite<'_>>,
+    ) -> String {
         match self.holder(part) {
             None => String::new(),
             Some(holder) => match template.map(|t| t.name).filter(|n| !n.is_empty()) {
@@ -527,7 +542,9 @@ impl<'a> ArtifactCx<'a> {
         };
         match self.object.kind {
             ArgoKind::Workflow => meta("generateName") && !meta("name"),
-            ArgoKind::CronWorkflow | ArgoKind::WorkflowTemplate | ArgoKind::ClusterWorkflowTemplate => true,
+            ArgoKind::CronWorkflow
+            | ArgoKind::WorkflowTemplate
+            | ArgoKind::ClusterWorkflowTemplate => true,
         }
     }
 }

@@ -320,8 +320,12 @@ mod tests {
         };
         let wf = json!({"spec": {"workflowTemplateRef": {"name": "base"},
             "artifactGC": {"forceFinalizerRemoval": true}}});
-        let at = |fields: &[&str]| effective_spec_value(ArgoKind::Workflow, &wf, "team", &ctx, fields);
-        assert_eq!(at(&["artifactGC", "strategy"]).layer(), Some(Layer::WorkflowTemplate));
+        let at =
+            |fields: &[&str]| effective_spec_value(ArgoKind::Workflow, &wf, "team", &ctx, fields);
+        assert_eq!(
+            at(&["artifactGC", "strategy"]).layer(),
+            Some(Layer::WorkflowTemplate)
+        );
         // An empty string does not count: the defaults' service account applies.
         assert_eq!(
             at(&["artifactGC", "serviceAccountName"]),
@@ -330,7 +334,10 @@ mod tests {
                 value: json!("gc")
             }
         );
-        assert_eq!(at(&["artifactGC", "forceFinalizerRemoval"]).layer(), Some(Layer::Object));
+        assert_eq!(
+            at(&["artifactGC", "forceFinalizerRemoval"]).layer(),
+            Some(Layer::Object)
+        );
         assert_eq!(at(&["artifactGC", "podSpecPatch"]), SpecField::Unset);
     }
 

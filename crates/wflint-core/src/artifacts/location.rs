@@ -312,7 +312,8 @@ pub fn block_selectors(driver: Driver, block: &Value) -> Vec<SelectorRef<'_>> {
         .filter_map(|dotted| {
             let path = FieldPath::parse(dotted);
             let value = path.lookup(block).filter(|v| v.is_object())?;
-            let mounted = *dotted != "encryptionOptions.serverSideCustomerKeySecret" || sse_c_enabled;
+            let mounted =
+                *dotted != "encryptionOptions.serverSideCustomerKeySecret" || sse_c_enabled;
             Some(SelectorRef {
                 path,
                 value,
@@ -405,7 +406,10 @@ pub struct SiteNeed {
 /// Whether the template's effective archive location is full (its own `archiveLocation`, else
 /// the execution spec's `templateDefaults.archiveLocation`).
 pub fn has_full_archive_location(template: &Value, settings: &NeedSettings<'_>) -> bool {
-    match template.get("archiveLocation").filter(|l| driver_of(l).is_some()) {
+    match template
+        .get("archiveLocation")
+        .filter(|l| driver_of(l).is_some())
+    {
         Some(own) => has_full_location(own),
         None => settings
             .default_archive_location

@@ -19,7 +19,10 @@ pub mod sites;
 
 /// Run every artifact check on one object.
 pub fn run(cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
-    if !crate::rules::artifacts::RULES.iter().any(|rule| sink.enabled(rule)) {
+    if !crate::rules::artifacts::RULES
+        .iter()
+        .any(|rule| sink.enabled(rule))
+    {
         return;
     }
     let holders = analysis::discover_holders(cx);

@@ -354,8 +354,9 @@ fn json_type(value: &Value) -> &'static str {
 /// ConfigMap hands out a new `Arc`, hence a new entry. Bounded: cleared when full.
 type ParsedEntries = HashMap<String, Result<Arc<Value>, String>>;
 
-static PARSED: LazyLock<Mutex<HashMap<usize, (Arc<ConfigMapInfo>, ParsedEntries)>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+type ParsedCache = HashMap<usize, (Arc<ConfigMapInfo>, ParsedEntries)>;
+
+static PARSED: LazyLock<Mutex<ParsedCache>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// How many ConfigMaps the cache keeps before starting afresh.
 const PARSED_CACHE_LIMIT: usize = 256;
@@ -370,7 +371,10 @@ fn parse_entry(
     let address = Arc::as_ptr(config_map) as usize;
     {
         let cache = PARSED.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(found) = cache.get(&address).and_then(|(_, entries)| entries.get(key)) {
+        if let Some(found) = cache
+            .get(&address)
+            .and_then(|(_, entries)| entries.get(key))
+        {
             return found.clone();
         }
     }

@@ -262,7 +262,11 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                (Role::SpecArgument, "spec.arguments.artifacts[0]".into(), None),
+                (
+                    Role::SpecArgument,
+                    "spec.arguments.artifacts[0]".into(),
+                    None
+                ),
                 (
                     Role::StepArgument,
                     "spec.templates[0].steps[0][0].arguments.artifacts[0]".into(),

@@ -26,7 +26,11 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         if set.len() < 2 {
             continue;
         }
-        let listed = set.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+        let listed = set
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         sink.report(
             cx.finding(
                 &ARCHIVE_CONFLICT,

@@ -9,12 +9,18 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     for site in &cx.own().sites.locations {
-        if site.value.get("artifactGC").is_none_or(serde_json::Value::is_null) {
+        if site
+            .value
+            .get("artifactGC")
+            .is_none_or(serde_json::Value::is_null)
+        {
             continue;
         }
         let why = match site.role {
             Role::Output if cx.template_of(0, site).is_some_and(|t| t.runs_pod) => continue,
-            Role::Output => "outputs of steps, DAG and other pod-less templates are references, never collected",
+            Role::Output => {
+                "outputs of steps, DAG and other pod-less templates are references, never collected"
+            }
             Role::Input => "input artifacts are never collected",
             Role::SpecArgument | Role::StepArgument => "argument artifacts are never collected",
             Role::ArchiveLocation => continue,

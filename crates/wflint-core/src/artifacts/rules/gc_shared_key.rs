@@ -75,9 +75,17 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
             "{} is deleted by artifact GC ({}) but its key `{key}` is the same for every run{}: concurrent runs overwrite it and one run's GC deletes the artifact another run still needs",
             cx.describe(output.part, output.site),
             output.strategy,
-            if explicit.is_none() { " (from the archive location's key format)" } else { "" }
+            if explicit.is_none() {
+                " (from the archive location's key format)"
+            } else {
+                ""
+            }
         );
-        let diagnostic = match (cx.holder(output.part), output.from_artifact, own_spec_strategy_path(cx)) {
+        let diagnostic = match (
+            cx.holder(output.part),
+            output.from_artifact,
+            own_spec_strategy_path(cx),
+        ) {
             (Some(_), false, Some(spec_path)) => {
                 cx.finding(&GC_SHARED_KEY, 0, spec_path, Target::Value, message)
             }

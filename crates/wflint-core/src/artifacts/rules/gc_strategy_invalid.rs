@@ -23,7 +23,13 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
             "the workflow's artifactGC".to_string(),
         ));
     }
-    for site in cx.own().sites.locations.iter().filter(|s| s.role.is_artifact()) {
+    for site in cx
+        .own()
+        .sites
+        .locations
+        .iter()
+        .filter(|s| s.role.is_artifact())
+    {
         if let Some(strategy) = site.value.pointer("/artifactGC/strategy") {
             places.push((
                 site.path.key("artifactGC").key("strategy"),
@@ -41,7 +47,12 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         }
         let closest = GC_STRATEGIES
             .iter()
-            .map(|s| (strsim::jaro_winkler(&text.to_lowercase(), &s.to_lowercase()), *s))
+            .map(|s| {
+                (
+                    strsim::jaro_winkler(&text.to_lowercase(), &s.to_lowercase()),
+                    *s,
+                )
+            })
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .filter(|(score, _)| *score > 0.7)
             .map(|(_, s)| s);

@@ -4,8 +4,7 @@
 use crate::{diagnostic::Target, engine::Sink, rules::artifacts::GC_UNSUPPORTED_DRIVER};
 
 use super::{
-    super::{analysis::ArtifactCx, location::Driver},
-    collected_outputs, effective_driver, own_spec_strategy_path,
+    super::analysis::ArtifactCx, collected_outputs, effective_driver, own_spec_strategy_path,
 };
 
 /// Argo's error from a driver without delete support.
@@ -25,16 +24,25 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         let stored = if super::super::location::has_full_location(output.site.value) {
             format!("is stored with the {} driver", driver.field())
         } else {
-            format!("goes to the artifact repository, which uses the {} driver", driver.field())
+            format!(
+                "goes to the artifact repository, which uses the {} driver",
+                driver.field()
+            )
         };
         let message = format!(
             "{} {stored}, which cannot delete, but its GC strategy is {}: the GC pod fails and the workflow keeps its artifact-gc finalizer, so it cannot be deleted",
             cx.describe(output.part, output.site),
             output.strategy
         );
-        let diagnostic = match (cx.holder(output.part), output.from_artifact, own_spec_strategy_path(cx)) {
+        let diagnostic = match (
+            cx.holder(output.part),
+            output.from_artifact,
+            own_spec_strategy_path(cx),
+        ) {
             // An inherited output made collectable by this object's own strategy.
-            (Some(_), false, Some(path)) => cx.finding(&GC_UNSUPPORTED_DRIVER, 0, path, Target::Value, message),
+            (Some(_), false, Some(path)) => {
+                cx.finding(&GC_UNSUPPORTED_DRIVER, 0, path, Target::Value, message)
+            }
             _ => cx.finding(
                 &GC_UNSUPPORTED_DRIVER,
                 output.part,

@@ -16,8 +16,10 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         let Some((driver, _)) = driver_of(site.value) else {
             continue;
         };
-        if !matches!(driver, Driver::S3 | Driver::Gcs | Driver::Azure | Driver::Oss)
-            || !has_full_location(site.value)
+        if !matches!(
+            driver,
+            Driver::S3 | Driver::Gcs | Driver::Azure | Driver::Oss
+        ) || !has_full_location(site.value)
         {
             continue;
         }

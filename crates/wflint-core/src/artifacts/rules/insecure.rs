@@ -40,24 +40,32 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         let flag = |field: &str| block.get(field).and_then(Value::as_bool) == Some(true);
         let mut report = |field: &str, message: String, help: &str| {
             sink.report(
-                cx.finding(&INSECURE, 0, base.key(field), Target::Value, message).help(help),
+                cx.finding(&INSECURE, 0, base.key(field), Target::Value, message)
+                    .help(help),
             );
         };
         match driver {
             Driver::S3 if flag("insecure") && has_full_location(site.value) => report(
                 "insecure",
-                format!("{what} talks to its s3 endpoint without TLS (`insecure: true`): credentials and contents travel in clear text"),
+                format!(
+                    "{what} talks to its s3 endpoint without TLS (`insecure: true`): credentials and contents travel in clear text"
+                ),
                 "Remove `insecure: true` and serve the endpoint over TLS (use `caSecret` for a private CA).",
             ),
             Driver::Git => {
                 for (field, why) in [
                     ("insecureIgnoreHostKey", "does not verify the SSH host key"),
-                    ("insecureSkipTLS", "does not verify the server's TLS certificate"),
+                    (
+                        "insecureSkipTLS",
+                        "does not verify the server's TLS certificate",
+                    ),
                 ] {
                     if flag(field) {
                         report(
                             field,
-                            format!("{what} {why} (`{field}: true`): anyone on the path can impersonate the git server"),
+                            format!(
+                                "{what} {why} (`{field}: true`): anyone on the path can impersonate the git server"
+                            ),
                             "Remove the flag and trust the server properly (known host keys, a valid certificate).",
                         );
                     }
@@ -67,7 +75,9 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
                 {
                     report(
                         "repo",
-                        format!("{what} sends the credentials written in its repo URL over plain http://"),
+                        format!(
+                            "{what} sends the credentials written in its repo URL over plain http://"
+                        ),
                         "Use an https:// URL and put the credentials in `usernameSecret`/`passwordSecret`.",
                     );
                 }
@@ -89,7 +99,9 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
                 if let Some(credentials) = credentials {
                     report(
                         "url",
-                        format!("{what} sends {credentials} over plain http://: anyone on the path can read them"),
+                        format!(
+                            "{what} sends {credentials} over plain http://: anyone on the path can read them"
+                        ),
                         "Use an https:// URL, and keep credentials in Secrets rather than in the URL.",
                     );
                 }

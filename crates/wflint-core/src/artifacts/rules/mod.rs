@@ -15,7 +15,7 @@ use super::{
         Driver, block_selectors, driver_of, has_full_location, key_field, key_of,
         repository_driver, secret_selectors,
     },
-    resolve::{Resolution, RepositorySource},
+    resolve::{RepositorySource, Resolution},
     sites::{LocationSite, Role},
 };
 
@@ -137,7 +137,11 @@ pub(crate) fn own_spec_strategy_path(cx: &ArtifactCx<'_>) -> Option<FieldPath> {
 /// Where the output is stored at run time: its own driver when its location is full, else the
 /// driver of its template's full `archiveLocation`, else the resolved repository's (`None` when
 /// that is unknown or not configured).
-pub(crate) fn effective_driver(cx: &ArtifactCx<'_>, part: usize, site: &LocationSite<'_>) -> Option<Driver> {
+pub(crate) fn effective_driver(
+    cx: &ArtifactCx<'_>,
+    part: usize,
+    site: &LocationSite<'_>,
+) -> Option<Driver> {
     if has_full_location(site.value) {
         return driver_of(site.value).map(|(d, _)| d);
     }
@@ -217,7 +221,12 @@ pub(crate) fn strings_of<'v>(value: &'v Value, path: &FieldPath) -> Vec<(FieldPa
     out
 }
 
-fn collect_strings<'v>(value: &'v Value, path: &FieldPath, out: &mut Vec<(FieldPath, &'v str)>, depth: usize) {
+fn collect_strings<'v>(
+    value: &'v Value,
+    path: &FieldPath,
+    out: &mut Vec<(FieldPath, &'v str)>,
+    depth: usize,
+) {
     if depth > 32 {
         return;
     }
@@ -309,11 +318,12 @@ pub(crate) fn secret_uses(cx: &ArtifactCx<'_>) -> Vec<SecretUse> {
 pub(crate) fn repository_source(resolution: &Resolution) -> String {
     match resolution {
         Resolution::Resolved {
-            source: RepositorySource::ConfigMap {
-                namespace,
-                name,
-                key,
-            },
+            source:
+                RepositorySource::ConfigMap {
+                    namespace,
+                    name,
+                    key,
+                },
             ..
         } => format!("ConfigMap `{name}` key `{key}` in namespace `{namespace}`"),
         Resolution::Resolved {
@@ -358,7 +368,10 @@ mod tests {
             vec![("gen-1".into(), "out".into())]
         );
         assert_eq!(
-            found("tasks['a-b'].outputs.artifacts['x'] ?? tasks.c.outputs.artifacts.y", "tasks"),
+            found(
+                "tasks['a-b'].outputs.artifacts['x'] ?? tasks.c.outputs.artifacts.y",
+                "tasks"
+            ),
             vec![("a-b".into(), "x".into()), ("c".into(), "y".into())]
         );
         assert!(found("{{tasks.a.outputs.parameters.p}}", "tasks").is_empty());

@@ -69,7 +69,12 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
             .collect();
         let consequence = if site.role == Role::ArchiveLocation {
             "when the template stores anything, Argo replaces the whole archiveLocation with the artifact repository".to_string()
-        } else if key_field(driver).is_some_and(|k| block.get(k).and_then(Value::as_str).is_some_and(|s| !s.is_empty())) {
+        } else if key_field(driver).is_some_and(|k| {
+            block
+                .get(k)
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty())
+        }) {
             "Argo treats it as key-only: it keeps only the key and takes everything else from the artifact repository".to_string()
         } else if site.role == Role::Output {
             "Argo stores the output in the artifact repository under a generated key".to_string()

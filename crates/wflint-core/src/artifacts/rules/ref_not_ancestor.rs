@@ -21,7 +21,11 @@ static DEPENDS_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
 
 /// The tasks a task names as direct dependencies (`depends` when set, else `dependencies`).
 fn direct_dependencies(task: &Value) -> Vec<String> {
-    if let Some(depends) = task.get("depends").and_then(Value::as_str).filter(|d| !d.is_empty()) {
+    if let Some(depends) = task
+        .get("depends")
+        .and_then(Value::as_str)
+        .filter(|d| !d.is_empty())
+    {
         let Some(regex) = DEPENDS_NAME.as_ref() else {
             return Vec::new();
         };
@@ -45,7 +49,10 @@ fn direct_dependencies(task: &Value) -> Vec<String> {
 /// The transitive ancestors of `start` (cycles and unknown names tolerated).
 fn ancestors<'a>(start: &str, direct: &'a HashMap<&str, Vec<String>>) -> BTreeSet<&'a str> {
     let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let mut stack: Vec<&str> = direct.get(start).map(|d| d.iter().map(String::as_str).collect()).unwrap_or_default();
+    let mut stack: Vec<&str> = direct
+        .get(start)
+        .map(|d| d.iter().map(String::as_str).collect())
+        .unwrap_or_default();
     while let Some(name) = stack.pop() {
         let Some((key, deps)) = direct.get_key_value(name) else {
             continue;
@@ -62,7 +69,11 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     for template in &cx.own().sites.templates {
-        let Some(tasks) = template.value.pointer("/dag/tasks").and_then(Value::as_array) else {
+        let Some(tasks) = template
+            .value
+            .pointer("/dag/tasks")
+            .and_then(Value::as_array)
+        else {
             continue;
         };
         let names: Vec<&str> = tasks

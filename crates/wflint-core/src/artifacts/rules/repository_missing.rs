@@ -3,10 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::{
-    context::Lookup,
-    diagnostic::Target,
-    engine::Sink,
-    rules::artifacts::REPOSITORY_MISSING,
+    context::Lookup, diagnostic::Target, engine::Sink, rules::artifacts::REPOSITORY_MISSING,
 };
 
 use super::{
@@ -14,9 +11,7 @@ use super::{
         analysis::{ArtifactCx, RefSetting},
         execution::Layer,
         location::{NeedReason, repository_driver},
-        resolve::{
-            AttemptOutcome, Candidate, DEFAULT_REPOSITORY_ANNOTATION, Resolution,
-        },
+        resolve::{AttemptOutcome, Candidate, DEFAULT_REPOSITORY_ANNOTATION, Resolution},
         sites::TemplateSite,
     },
     STORAGE_NOT_CONFIGURED,
@@ -51,9 +46,10 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
                 } else {
                     site_need.need.path.clone()
                 };
-                let who = template
-                    .filter(|t| !t.name.is_empty())
-                    .map_or_else(|| "this template".to_string(), |t| format!("template `{}`", t.name));
+                let who = template.filter(|t| !t.name.is_empty()).map_or_else(
+                    || "this template".to_string(),
+                    |t| format!("template `{}`", t.name),
+                );
                 (
                     path,
                     format!(
@@ -93,9 +89,10 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
 /// The resolution chain tried, step by step, and how to fix it.
 fn help(cx: &ArtifactCx<'_>, namespace: &str, template: Option<&TemplateSite<'_>>) -> String {
     let mut steps = Vec::new();
-    let template_name = template
-        .filter(|t| !t.name.is_empty())
-        .map_or_else(|| "this template".to_string(), |t| format!("template `{}`", t.name));
+    let template_name = template.filter(|t| !t.name.is_empty()).map_or_else(
+        || "this template".to_string(),
+        |t| format!("template `{}`", t.name),
+    );
     let archive_location = template.and_then(|t| t.value.get("archiveLocation"));
     steps.push(format!(
         "{template_name} archiveLocation: {}",
@@ -125,7 +122,8 @@ fn help(cx: &ArtifactCx<'_>, namespace: &str, template: Option<&TemplateSite<'_>
         };
         let outcome = match &attempt.outcome {
             AttemptOutcome::Found { key } if key.is_empty() => {
-                "set, but it defines no storage (s3, gcs, azure, oss, artifactory, hdfs or plugin)".to_string()
+                "set, but it defines no storage (s3, gcs, azure, oss, artifactory, hdfs or plugin)"
+                    .to_string()
             }
             AttemptOutcome::Found { key } => {
                 let empty = match &resolved.resolution {
@@ -146,7 +144,9 @@ fn help(cx: &ArtifactCx<'_>, namespace: &str, template: Option<&TemplateSite<'_>
                 "exists, but has no `{DEFAULT_REPOSITORY_ANNOTATION}` annotation, so Argo skips it"
             ),
             AttemptOutcome::KeyMissing { key } => {
-                format!("its annotation names key `{key}`, which it does not have, so Argo skips it")
+                format!(
+                    "its annotation names key `{key}`, which it does not have, so Argo skips it"
+                )
             }
             AttemptOutcome::Invalid { key, error } => format!("key `{key}` is invalid: {error}"),
             AttemptOutcome::NotConfigured => "not configured".to_string(),

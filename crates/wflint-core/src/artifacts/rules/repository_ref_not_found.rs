@@ -135,7 +135,10 @@ fn inherited_from(cx: &ArtifactCx<'_>) -> String {
 /// the ref in.
 fn place(cx: &ArtifactCx<'_>, fault: Fault, message: String) -> Diagnostic {
     let ref_path = cx.spec_path.key("artifactRepositoryRef");
-    let written = cx.spec.and_then(|s| s.get("artifactRepositoryRef")).filter(|r| r.is_object());
+    let written = cx
+        .spec
+        .and_then(|s| s.get("artifactRepositoryRef"))
+        .filter(|r| r.is_object());
     if let Some(reference) = written {
         let has = |field: &str| {
             reference
@@ -174,8 +177,12 @@ fn place(cx: &ArtifactCx<'_>, fault: Fault, message: String) -> Diagnostic {
                     Target::Value,
                     message,
                 ),
-                None => Diagnostic::new(&REPOSITORY_REF_NOT_FOUND, FieldPath::root().key("spec"), message)
-                    .on_key(),
+                None => Diagnostic::new(
+                    &REPOSITORY_REF_NOT_FOUND,
+                    FieldPath::root().key("spec"),
+                    message,
+                )
+                .on_key(),
             }
         }
     }

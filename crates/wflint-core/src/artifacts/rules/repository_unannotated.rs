@@ -2,10 +2,7 @@
 //! silently skipped (no default annotation, or one naming a missing key).
 
 use crate::{
-    context::Lookup,
-    diagnostic::Target,
-    engine::Sink,
-    rules::artifacts::REPOSITORY_UNANNOTATED,
+    context::Lookup, diagnostic::Target, engine::Sink, rules::artifacts::REPOSITORY_UNANNOTATED,
 };
 
 use super::{

@@ -4,10 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::{
-    context::Lookup,
-    diagnostic::Target,
-    engine::Sink,
-    rules::artifacts::SECRET_KEY_MISSING,
+    context::Lookup, diagnostic::Target, engine::Sink, rules::artifacts::SECRET_KEY_MISSING,
 };
 
 use super::{super::analysis::ArtifactCx, secret_uses};
@@ -34,13 +31,22 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
             Target::Value,
             String::new(),
         );
-        if !reported.insert((diagnostic.path.to_string(), secret.name.clone(), secret.key.clone())) {
+        if !reported.insert((
+            diagnostic.path.to_string(),
+            secret.name.clone(),
+            secret.key.clone(),
+        )) {
             continue;
         }
         let closest = found
             .keys
             .iter()
-            .map(|k| (strsim::jaro_winkler(&k.to_lowercase(), &secret.key.to_lowercase()), k))
+            .map(|k| {
+                (
+                    strsim::jaro_winkler(&k.to_lowercase(), &secret.key.to_lowercase()),
+                    k,
+                )
+            })
             .filter(|(score, _)| *score > 0.8)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, k)| k.clone());

@@ -3,15 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use crate::{
-    context::Lookup,
-    diagnostic::Target,
-    engine::Sink,
-    rules::artifacts::SECRET_MISSING,
-};
+use crate::{context::Lookup, diagnostic::Target, engine::Sink, rules::artifacts::SECRET_MISSING};
 
 use super::{
-    super::{analysis::ArtifactCx, resolve::{RepositorySource, Resolution}},
+    super::{
+        analysis::ArtifactCx,
+        resolve::{RepositorySource, Resolution},
+    },
     secret_uses,
 };
 
@@ -24,7 +22,12 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
     };
     let mut reported = BTreeSet::new();
     for secret in secret_uses(cx) {
-        if !cx.object.context.secret(namespace, &secret.name).is_missing() {
+        if !cx
+            .object
+            .context
+            .secret(namespace, &secret.name)
+            .is_missing()
+        {
             continue;
         }
         let diagnostic = cx.finding(

@@ -4,16 +4,15 @@
 use serde_json::Value;
 
 use crate::{
-    diagnostic::Target,
-    engine::Sink,
-    path::FieldPath,
-    rules::artifacts::SECRET_SELECTOR_INCOMPLETE,
+    diagnostic::Target, engine::Sink, path::FieldPath, rules::artifacts::SECRET_SELECTOR_INCOMPLETE,
 };
 
 use super::{
     super::{
         analysis::ArtifactCx,
-        location::{Driver, SelectorRef, block_selectors, driver_of, has_full_location, repository_driver},
+        location::{
+            Driver, SelectorRef, block_selectors, driver_of, has_full_location, repository_driver,
+        },
     },
     repository_source,
 };
@@ -49,7 +48,11 @@ fn problems(driver: Driver, block: &Value) -> Vec<Problem> {
     for selector in block_selectors(driver, block) {
         out.extend(selector_problem(&selector));
     }
-    let pair = |out: &mut Vec<Problem>, first: &str, second: &str, argo: Option<&'static str>, why: &str| {
+    let pair = |out: &mut Vec<Problem>,
+                first: &str,
+                second: &str,
+                argo: Option<&'static str>,
+                why: &str| {
         for (have, lack) in [(first, second), (second, first)] {
             if named(block, have) && !present(block, lack) {
                 out.push(Problem {
@@ -69,26 +72,37 @@ fn problems(driver: Driver, block: &Value) -> Vec<Problem> {
             Some(NIL_POINTER),
             "Argo needs both; with only the access key the executor crashes reading the missing secret key, with only the secret key it ignores the credentials",
         ),
-        Driver::Oss if !block.get("useSDKCreds").and_then(Value::as_bool).unwrap_or(false) => pair(
-            &mut out,
-            "accessKeySecret",
-            "secretKeySecret",
-            Some(NIL_POINTER),
-            "Argo needs both; with only the access key the executor crashes reading the missing secret key, with only the secret key it ignores the credentials",
-        ),
-        Driver::Artifactory => {
-            if present(block, "usernameSecret") && !present(block, "passwordSecret") {
-                out.push(Problem {
-                    path: FieldPath::parse("usernameSecret"),
-                    target: Target::Key,
-                    message: "`usernameSecret` is set without `passwordSecret`: the executor reads both unconditionally and crashes".to_string(),
-                    argo: Some(NIL_POINTER),
-                });
-            }
+        Driver::Oss
+            if !block
+                .get("useSDKCreds")
+                .and_then(Value::as_bool)
+                .unwrap_or(false) =>
+        {
+            pair(
+                &mut out,
+                "accessKeySecret",
+                "secretKeySecret",
+                Some(NIL_POINTER),
+                "Argo needs both; with only the access key the executor crashes reading the missing secret key, with only the secret key it ignores the credentials",
+            )
+        }
+        Driver::Artifactory
+            if present(block, "usernameSecret") && !present(block, "passwordSecret") =>
+        {
+            out.push(Problem {
+                path: FieldPath::parse("usernameSecret"),
+                target: Target::Key,
+                message: "`usernameSecret` is set without `passwordSecret`: the executor reads both unconditionally and crashes".to_string(),
+                argo: Some(NIL_POINTER),
+            });
         }
         Driver::Http => {
             let group = |out: &mut Vec<Problem>, fields: &[&str], what: &str| {
-                let set: Vec<&str> = fields.iter().copied().filter(|f| present(block, f)).collect();
+                let set: Vec<&str> = fields
+                    .iter()
+                    .copied()
+                    .filter(|f| present(block, f))
+                    .collect();
                 if !set.is_empty() && set.len() < fields.len() {
                     let lacking: Vec<String> = fields
                         .iter()
@@ -108,7 +122,10 @@ fn problems(driver: Driver, block: &Value) -> Vec<Problem> {
             };
             group(
                 &mut out,
-                &["auth.clientCert.clientCertSecret", "auth.clientCert.clientKeySecret"],
+                &[
+                    "auth.clientCert.clientCertSecret",
+                    "auth.clientCert.clientKeySecret",
+                ],
                 "the client certificate",
             );
             group(
