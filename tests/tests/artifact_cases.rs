@@ -63,9 +63,16 @@ fn cases() -> Vec<Case> {
             let context = dir.join("context");
             let controller = dir.join("controller.yaml");
             Case {
-                namespace: expect["namespace"].as_str().unwrap_or("default").to_string(),
+                namespace: expect["namespace"]
+                    .as_str()
+                    .unwrap_or("default")
+                    .to_string(),
                 expected,
-                context: if context.is_dir() { vec![context] } else { Vec::new() },
+                context: if context.is_dir() {
+                    vec![context]
+                } else {
+                    Vec::new()
+                },
                 controller: controller.is_file().then_some(controller),
                 dir,
                 name,
@@ -85,16 +92,29 @@ fn compare(case: &Case, actual: &[Seen], how: &str) -> Option<String> {
     let problem = if case.expected.is_empty() {
         (!actual.is_empty()).then(|| "a valid case must be clean".to_string())
     } else {
-        let artifact_actual: BTreeSet<_> =
-            pairs.iter().filter(|(c, _)| is_artifact_code(c)).cloned().collect();
-        let artifact_expected: BTreeSet<_> =
-            case.expected.iter().filter(|(c, _)| is_artifact_code(c)).cloned().collect();
+        let artifact_actual: BTreeSet<_> = pairs
+            .iter()
+            .filter(|(c, _)| is_artifact_code(c))
+            .cloned()
+            .collect();
+        let artifact_expected: BTreeSet<_> = case
+            .expected
+            .iter()
+            .filter(|(c, _)| is_artifact_code(c))
+            .cloned()
+            .collect();
         let missing: Vec<_> = case.expected.difference(&pairs).collect();
         let unexpected: Vec<_> = artifact_actual.difference(&artifact_expected).collect();
         (!missing.is_empty() || !unexpected.is_empty())
             .then(|| format!("missing {missing:?}, unexpected {unexpected:?}"))
     };
-    problem.map(|p| format!("{} ({how}): {p}\n  findings:\n{}", case.name, describe(actual)))
+    problem.map(|p| {
+        format!(
+            "{} ({how}): {p}\n  findings:\n{}",
+            case.name,
+            describe(actual)
+        )
+    })
 }
 
 fn lint_case(case: &Case) -> Vec<Seen> {
@@ -118,12 +138,20 @@ fn artifact_cases_in_process() {
     for case in cases.iter().filter(|c| selected(c)) {
         for (code, _) in &case.expected {
             if wflint_core::rules::by_code(code).is_none() {
-                problems.push(format!("{}: expect.json names unknown rule `{code}`", case.name));
+                problems.push(format!(
+                    "{}: expect.json names unknown rule `{code}`",
+                    case.name
+                ));
             }
         }
         problems.extend(compare(case, &lint_case(case), "in-process"));
     }
-    assert!(problems.is_empty(), "{} case(s) failed:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} case(s) failed:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -138,7 +166,10 @@ fn artifact_cases_cover_every_rule_valid_and_broken() {
         .map(|r| r.code)
         .filter(|code| !covered.contains(code))
         .collect();
-    assert!(uncovered.is_empty(), "rules without a broken case: {uncovered:?}");
+    assert!(
+        uncovered.is_empty(),
+        "rules without a broken case: {uncovered:?}"
+    );
     assert!(cases.len() >= 40, "only {} cases", cases.len());
     let valid = cases.iter().filter(|c| c.expected.is_empty()).count();
     assert!(valid >= 15, "only {valid} valid cases");
@@ -148,14 +179,20 @@ fn artifact_cases_cover_every_rule_valid_and_broken() {
 #[test]
 fn artifact_cases_through_the_cli() {
     let Some(_) = wflint_binary() else {
-        panic!("the wflint binary is not built: run `cargo test --workspace` (or `cargo build -p wflint-cli`) first");
+        panic!(
+            "the wflint binary is not built: run `cargo test --workspace` (or `cargo build -p wflint-cli`) first"
+        );
     };
     let mut problems = Vec::new();
     for case in cases().iter().filter(|c| selected(c)) {
         let mut command = wflint_binary().expect("built");
-        command
-            .current_dir(&case.dir)
-            .args(["lint", "--format", "json", "--namespace", &case.namespace]);
+        command.current_dir(&case.dir).args([
+            "lint",
+            "--format",
+            "json",
+            "--namespace",
+            &case.namespace,
+        ]);
         if !case.context.is_empty() {
             command.args(["--context", "context"]);
         }
@@ -179,5 +216,10 @@ fn artifact_cases_through_the_cli() {
             ));
         }
     }
-    assert!(problems.is_empty(), "{} case(s) failed:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} case(s) failed:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

@@ -34,6 +34,9 @@ pub const REPOSITORIES_CONFIG_MAP: &str = "artifact-repositories";
 /// Annotation of a repositories ConfigMap naming its default key.
 pub const DEFAULT_REPOSITORY_ANNOTATION: &str = "workflows.argoproj.io/default-artifact-repository";
 
+/// The namespace recorded in a [`Candidate`] when the controller's namespace is not known.
+pub const CONTROLLER_NAMESPACE_UNKNOWN: &str = "<controller namespace>";
+
 /// `spec.artifactRepositoryRef`: empty fields take Argo's defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RepositoryRef {
@@ -549,15 +552,31 @@ fn resolve_ref(
     let controller_namespace = match context.controller() {
         Lookup::Found(config) => config.namespace.clone(),
         Lookup::Missing | Lookup::Unknown => {
+            // The controller's namespace is not known. In a closed world where no other
+            // namespace has the ConfigMap, it cannot be found there either.
+            let elsewhere = context
+                .config_map_namespaces(name)
+                .map(|list| list.into_iter().any(|ns| ns != namespace));
+            let outcome = match elsewhere {
+                Lookup::Found(false) => AttemptOutcome::ConfigMapMissing,
+                _ => AttemptOutcome::Unknown,
+            };
+            let found_nowhere = outcome == AttemptOutcome::ConfigMapMissing;
             chain.push(Attempt {
                 candidate: Candidate::ConfigMap {
-                    namespace: "<controller namespace>".to_string(),
+                    namespace: CONTROLLER_NAMESPACE_UNKNOWN.to_string(),
                     name: name.to_string(),
                     key: key.map(str::to_string),
                 },
-                outcome: AttemptOutcome::Unknown,
+                outcome,
             });
-            return Resolution::Unknown;
+            return if found_nowhere {
+                Resolution::RefNotFound {
+                    reference: reference.clone(),
+                }
+            } else {
+                Resolution::Unknown
+            };
         }
     };
     // Argo tries the controller's namespace even when it is the workflow's; the answer is the
@@ -590,6 +609,8 @@ mod tests {
         config_maps: Vec<ConfigMapInfo>,
         controller_repository: Option<Value>,
         controller_unknown: bool,
+        controller_missing: bool,
+        lists_config_maps: bool,
     }
 
     impl Ctx {
@@ -633,9 +654,24 @@ mod tests {
         fn cluster_workflow_template(&self, _: &str) -> Lookup<TemplateObject> {
             Lookup::Missing
         }
+        fn config_map_namespaces(&self, name: &str) -> Lookup<Vec<String>> {
+            if !self.lists_config_maps {
+                return Lookup::Unknown;
+            }
+            Lookup::Found(
+                self.config_maps
+                    .iter()
+                    .filter(|c| c.name == name)
+                    .map(|c| c.namespace.clone())
+                    .collect(),
+            )
+        }
         fn controller(&self) -> Lookup<Arc<ControllerConfig>> {
             if self.controller_unknown {
                 return Lookup::Unknown;
+            }
+            if self.controller_missing {
+                return Lookup::Missing;
             }
             Lookup::Found(Arc::new(ControllerConfig {
                 namespace: "argo".into(),
@@ -755,6 +791,31 @@ mod tests {
         );
         assert_eq!(resolved.chain.len(), 2);
         assert_eq!(reference.to_string(), "#");
+    }
+
+    #[test]
+    fn without_a_known_controller_a_closed_world_still_decides() {
+        let reference = RepositoryRef {
+            config_map: "repos".into(),
+            key: "main".into(),
+        };
+        let ctx = Ctx {
+            controller_missing: true,
+            lists_config_maps: true,
+            ..Ctx::default()
+        }
+        .with("team", "repos", None, &[("other", S3)]);
+        let resolved = resolve(Some(&reference), "team", &ctx);
+        assert!(
+            matches!(resolved.resolution, Resolution::RefNotFound { .. }),
+            "{resolved:?}"
+        );
+        // A ConfigMap of that name elsewhere may be in the controller's namespace: unknown.
+        let ctx = ctx.with("argo-system", "repos", None, &[("main", S3)]);
+        assert_eq!(
+            resolve(Some(&reference), "team", &ctx).resolution,
+            Resolution::Unknown
+        );
     }
 
     #[test]

@@ -23,16 +23,16 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         {
             continue;
         }
-        let secrets: Vec<String> = secret_selectors(site.value)
-            .iter()
-            .filter_map(|s| s.name())
-            .map(|n| format!("`{n}`"))
-            .collect();
-        if secrets.is_empty() {
+        let mut unique: Vec<String> = Vec::new();
+        for name in secret_selectors(site.value).iter().filter_map(|s| s.name()) {
+            let quoted = format!("`{name}`");
+            if !unique.contains(&quoted) {
+                unique.push(quoted);
+            }
+        }
+        if unique.is_empty() {
             continue;
         }
-        let mut unique = secrets.clone();
-        unique.dedup();
         sink.report(
             cx.finding(
                 &INLINE_CREDENTIALS,
@@ -40,9 +40,14 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
                 site.path.key(driver.field()),
                 Target::Key,
                 format!(
-                    "{} writes its own {} endpoint, bucket and credentials (Secret {}) instead of using an artifact repository",
+                    "{} writes its own {} {} and credentials (Secret {}) instead of using an artifact repository",
                     cx.describe(0, site),
                     driver.field(),
+                    match driver {
+                        Driver::Gcs => "bucket",
+                        Driver::Azure => "endpoint, container",
+                        _ => "endpoint, bucket",
+                    },
                     unique.join(", ")
                 ),
             )

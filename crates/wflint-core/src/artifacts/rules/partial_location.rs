@@ -79,7 +79,7 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         } else if site.role == Role::Output {
             "Argo stores the output in the artifact repository under a generated key".to_string()
         } else {
-            "Argo ignores the location and expects the artifact to be supplied".to_string()
+            "without a key Argo ignores the location: the artifact comes from its arguments or from the artifact repository".to_string()
         };
         let message = format!(
             "the {} location of {} is not full (it lacks {}): {consequence}, so {} {} ignored",

@@ -13,7 +13,10 @@ use crate::{
 use super::super::{
     analysis::{ArtifactCx, RefSetting},
     execution::Layer,
-    resolve::{AttemptOutcome, Candidate, DEFAULT_REPOSITORY_ANNOTATION, Resolution},
+    resolve::{
+        AttemptOutcome, CONTROLLER_NAMESPACE_UNKNOWN, Candidate, DEFAULT_REPOSITORY_ANNOTATION,
+        Resolution,
+    },
 };
 
 /// Which field of the ref is at fault.
@@ -46,6 +49,9 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
                     continue;
                 };
                 details.push(match &attempt.outcome {
+                    AttemptOutcome::ConfigMapMissing if ns == CONTROLLER_NAMESPACE_UNKNOWN => {
+                        format!("no other namespace has a ConfigMap `{name}` (so neither does the controller's)")
+                    }
                     AttemptOutcome::ConfigMapMissing => {
                         format!("namespace `{ns}` has no ConfigMap `{name}`")
                     }
