@@ -158,7 +158,7 @@ fn examples_lint_as_documented() {
     for (relative, file, context) in &files {
         let report = lint_files(
             std::slice::from_ref(file),
-            &[context.clone()],
+            std::slice::from_ref(context),
             None,
             "default",
         );
