@@ -31,37 +31,37 @@ struct Place {
 
 fn places(cx: &ArtifactCx<'_>) -> Vec<Place> {
     let mut out = Vec::new();
-    if let SpecField::Set { layer, value } = cx.gc_strategy() {
-        if let Some(text) = value.as_str() {
-            let (path, target, whose, fixable) = match layer {
-                Layer::Object => (
-                    cx.spec_path.key("artifactGC").key("strategy"),
-                    Target::Value,
-                    "the workflow's artifactGC".to_string(),
-                    true,
-                ),
-                Layer::WorkflowTemplate => (
-                    cx.spec_path.key("workflowTemplateRef"),
-                    Target::Key,
-                    "the artifactGC inherited from the workflowTemplateRef's template".to_string(),
-                    false,
-                ),
-                Layer::WorkflowDefaults => (
-                    FieldPath::root().key("spec"),
-                    Target::Key,
-                    "the artifactGC of the controller's workflowDefaults".to_string(),
-                    false,
-                ),
-            };
-            out.push(Place {
-                part: 0,
-                path,
-                target,
-                text: text.to_string(),
-                whose,
-                fixable,
-            });
-        }
+    if let SpecField::Set { layer, value } = cx.gc_strategy()
+        && let Some(text) = value.as_str()
+    {
+        let (path, target, whose, fixable) = match layer {
+            Layer::Object => (
+                cx.spec_path.key("artifactGC").key("strategy"),
+                Target::Value,
+                "the workflow's artifactGC".to_string(),
+                true,
+            ),
+            Layer::WorkflowTemplate => (
+                cx.spec_path.key("workflowTemplateRef"),
+                Target::Key,
+                "the artifactGC inherited from the workflowTemplateRef's template".to_string(),
+                false,
+            ),
+            Layer::WorkflowDefaults => (
+                FieldPath::root().key("spec"),
+                Target::Key,
+                "the artifactGC of the controller's workflowDefaults".to_string(),
+                false,
+            ),
+        };
+        out.push(Place {
+            part: 0,
+            path,
+            target,
+            text: text.to_string(),
+            whose,
+            fixable,
+        });
     }
     for (part, site) in cx.all_locations().filter(|(_, s)| s.role.is_artifact()) {
         if let Some(text) = site
