@@ -148,9 +148,17 @@ fn find_template<'v>(holder: &'v Value, name: &str) -> Option<(usize, &'v Value)
         .find(|(_, t)| t.get("name").and_then(Value::as_str) == Some(name))
 }
 
-/// Follow the object's `workflowTemplateRef` and `templateRef`s (transitively) through the
-/// context. Unknown or missing templates are skipped: other rules report them.
-pub(crate) fn discover_holders(cx: &ObjectCx<'_>) -> Vec<Holder> {
+/// The object's own templates and locations.
+pub(crate) fn own_sites<'a>(cx: &ObjectCx<'a>) -> SpecSites<'a> {
+    workflow_spec(cx.kind, cx.value).map_or_else(SpecSites::default, |spec| {
+        walk_spec(spec, &workflow_spec_path(cx.kind))
+    })
+}
+
+/// Follow the object's `workflowTemplateRef` and the `templateRef`s of its own sites
+/// (transitively) through the context. Unknown or missing templates are skipped: other rules
+/// report them.
+pub(crate) fn discover_holders(cx: &ObjectCx<'_>, own: &SpecSites<'_>) -> Vec<Holder> {
     let Some(spec) = workflow_spec(cx.kind, cx.value) else {
         return Vec::new();
     };
@@ -170,8 +178,8 @@ pub(crate) fn discover_holders(cx: &ObjectCx<'_>) -> Vec<Holder> {
             anchor: spec_path.key("workflowTemplateRef"),
         });
     }
-    for call in walk_spec(spec, &spec_path).template_refs {
-        queue.extend(template_ref_request(call.reference, call.path));
+    for call in &own.template_refs {
+        queue.extend(template_ref_request(call.reference, call.path.clone()));
     }
     let own_name = cx
         .value
@@ -289,13 +297,13 @@ pub(crate) fn discover_holders(cx: &ObjectCx<'_>) -> Vec<Holder> {
 }
 
 impl<'a> ArtifactCx<'a> {
-    /// Walk the object and its holders.
-    pub(crate) fn new(object: &'a ObjectCx<'a>, holders: &'a [Holder]) -> Self {
+    /// The object (its sites from [`own_sites`]) and the templates of its holders.
+    pub(crate) fn new(object: &'a ObjectCx<'a>, own: SpecSites<'a>, holders: &'a [Holder]) -> Self {
         let spec = workflow_spec(object.kind, object.value);
         let spec_path = workflow_spec_path(object.kind);
         let mut parts = vec![Part {
             origin: Origin::Own,
-            sites: spec.map_or_else(SpecSites::default, |spec| walk_spec(spec, &spec_path)),
+            sites: own,
         }];
         for (index, holder) in holders.iter().enumerate() {
             let Some(holder_spec) = holder.value.get("spec") else {

@@ -25,7 +25,8 @@ pub fn run(cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
     {
         return;
     }
-    let holders = analysis::discover_holders(cx);
-    let artifact_cx = analysis::ArtifactCx::new(cx, &holders);
+    let own = analysis::own_sites(cx);
+    let holders = analysis::discover_holders(cx, &own);
+    let artifact_cx = analysis::ArtifactCx::new(cx, own, &holders);
     rules::run(&artifact_cx, sink);
 }

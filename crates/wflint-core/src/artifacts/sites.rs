@@ -160,8 +160,12 @@ pub fn walk_template<'v>(template: &'v Value, path: &FieldPath, sites: &mut Spec
         (Role::Input, "/inputs/artifacts", "inputs"),
         (Role::Output, "/outputs/artifacts", "outputs"),
     ] {
+        let artifacts = items(template, pointer);
+        if artifacts.is_empty() {
+            continue;
+        }
         let base = path.key(field).key("artifacts");
-        for (i, artifact) in items(template, pointer).iter().enumerate() {
+        for (i, artifact) in artifacts.iter().enumerate() {
             sites.locations.push(LocationSite {
                 value: artifact,
                 path: base.index(i),
@@ -182,16 +186,23 @@ pub fn walk_template<'v>(template: &'v Value, path: &FieldPath, sites: &mut Spec
         });
     }
     let mut calls = Vec::new();
-    for (g, group) in items(template, "/steps").iter().enumerate() {
-        let steps = group.as_array().map_or(&[][..], Vec::as_slice);
-        for (s, step) in steps.iter().enumerate() {
-            let step_path = path.key("steps").index(g).index(s);
-            walk_call(step, &step_path, index, &mut calls, sites);
+    let groups = items(template, "/steps");
+    if !groups.is_empty() {
+        let steps_path = path.key("steps");
+        for (g, group) in groups.iter().enumerate() {
+            let group_path = steps_path.index(g);
+            let steps = group.as_array().map_or(&[][..], Vec::as_slice);
+            for (s, step) in steps.iter().enumerate() {
+                walk_call(step, &group_path.index(s), index, &mut calls, sites);
+            }
         }
     }
-    for (t, task) in items(template, "/dag/tasks").iter().enumerate() {
-        let task_path = path.key("dag").key("tasks").index(t);
-        walk_call(task, &task_path, index, &mut calls, sites);
+    let tasks = items(template, "/dag/tasks");
+    if !tasks.is_empty() {
+        let tasks_path = path.key("dag").key("tasks");
+        for (t, task) in tasks.iter().enumerate() {
+            walk_call(task, &tasks_path.index(t), index, &mut calls, sites);
+        }
     }
     if let Some(site) = sites.templates.get_mut(index) {
         site.calls = calls;
@@ -206,14 +217,17 @@ fn walk_call<'v>(
     calls: &mut Vec<&'v str>,
     sites: &mut SpecSites<'v>,
 ) {
-    let arguments = path.key("arguments").key("artifacts");
-    for (i, artifact) in items(step, "/arguments/artifacts").iter().enumerate() {
-        sites.locations.push(LocationSite {
-            value: artifact,
-            path: arguments.index(i),
-            role: Role::StepArgument,
-            template: Some(holder),
-        });
+    let arguments = items(step, "/arguments/artifacts");
+    if !arguments.is_empty() {
+        let base = path.key("arguments").key("artifacts");
+        for (i, artifact) in arguments.iter().enumerate() {
+            sites.locations.push(LocationSite {
+                value: artifact,
+                path: base.index(i),
+                role: Role::StepArgument,
+                template: Some(holder),
+            });
+        }
     }
     if let Some(name) = step.get("template").and_then(Value::as_str) {
         calls.push(name);

@@ -183,47 +183,52 @@ pub(crate) struct ArtifactReference<'t> {
     pub artifact: &'t str,
 }
 
-static STEPS_REFERENCE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"\bsteps(?:\.([A-Za-z0-9][-A-Za-z0-9_]*)|\[['"]([^'"\]]+)['"]\])\.outputs\.artifacts(?:\.([-A-Za-z0-9_]+)|\[['"]([^'"\]]+)['"]\])"#).ok()
-});
-static TASKS_REFERENCE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"\btasks(?:\.([A-Za-z0-9][-A-Za-z0-9_]*)|\[['"]([^'"\]]+)['"]\])\.outputs\.artifacts(?:\.([-A-Za-z0-9_]+)|\[['"]([^'"\]]+)['"]\])"#).ok()
+/// `steps.X.outputs.artifacts.Y` or `tasks.X...`, with `['X']` indexing for names an
+/// expression cannot spell with dots. ASCII-only, so the automaton stays small.
+static ARTIFACT_REFERENCE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?-u:\b)(steps|tasks)(?:\.([A-Za-z0-9][-A-Za-z0-9_]*)|\[['"]([-A-Za-z0-9_.]+)['"]\])\.outputs\.artifacts(?:\.([-A-Za-z0-9_]+)|\[['"]([-A-Za-z0-9_.]+)['"]\])"#,
+    )
+    .ok()
 });
 
 /// The output-artifact references to `steps` or `tasks` (the `scope`) in a string.
 pub(crate) fn artifact_references<'t>(text: &'t str, scope: &str) -> Vec<ArtifactReference<'t>> {
-    if !text.contains(scope) {
+    if !text.contains(scope) || !text.contains("outputs") {
         return Vec::new();
     }
-    let regex = if scope == "steps" {
-        &*STEPS_REFERENCE
-    } else {
-        &*TASKS_REFERENCE
-    };
-    let Some(regex) = regex.as_ref() else {
+    let Some(regex) = ARTIFACT_REFERENCE.as_ref() else {
         return Vec::new();
     };
     regex
         .captures_iter(text)
+        .filter(|c| c.get(1).is_some_and(|m| m.as_str() == scope))
         .filter_map(|c| {
             Some(ArtifactReference {
-                producer: c.get(1).or_else(|| c.get(2))?.as_str(),
-                artifact: c.get(3).or_else(|| c.get(4))?.as_str(),
+                producer: c.get(2).or_else(|| c.get(3))?.as_str(),
+                artifact: c.get(4).or_else(|| c.get(5))?.as_str(),
             })
         })
         .collect()
 }
 
-/// Every string value under `value` (not descending into `inline` templates), with its path.
-pub(crate) fn strings_of<'v>(value: &'v Value, path: &FieldPath) -> Vec<(FieldPath, &'v str)> {
+/// The string values under `value` that `keep` accepts (not descending into `inline`
+/// templates), with their paths. Paths are only built for the strings kept.
+pub(crate) fn strings_of<'v>(
+    value: &'v Value,
+    path: &FieldPath,
+    keep: impl Fn(&str) -> bool,
+) -> Vec<(FieldPath, &'v str)> {
     let mut out = Vec::new();
-    collect_strings(value, path, &mut out, 0);
+    let mut at = path.clone();
+    collect_strings(value, &mut at, &keep, &mut out, 0);
     out
 }
 
 fn collect_strings<'v>(
     value: &'v Value,
-    path: &FieldPath,
+    at: &mut FieldPath,
+    keep: &impl Fn(&str) -> bool,
     out: &mut Vec<(FieldPath, &'v str)>,
     depth: usize,
 ) {
@@ -231,16 +236,20 @@ fn collect_strings<'v>(
         return;
     }
     match value {
-        Value::String(s) => out.push((path.clone(), s)),
+        Value::String(s) if keep(s) => out.push((at.clone(), s)),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                collect_strings(item, &path.index(i), out, depth + 1);
+                at.push_index(i);
+                collect_strings(item, at, keep, out, depth + 1);
+                at.pop();
             }
         }
         Value::Object(map) => {
             for (key, item) in map {
                 if key != "inline" {
-                    collect_strings(item, &path.key(key.as_str()), out, depth + 1);
+                    at.push_key(key.as_str());
+                    collect_strings(item, at, keep, out, depth + 1);
+                    at.pop();
                 }
             }
         }

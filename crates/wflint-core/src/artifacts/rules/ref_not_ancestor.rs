@@ -90,7 +90,7 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
             let task_ancestors = ancestors(own, &direct);
             let path = template.path.key("dag").key("tasks").index(t);
             let mut reported = BTreeSet::new();
-            for (text_path, text) in strings_of(task, &path) {
+            for (text_path, text) in strings_of(task, &path, |s| s.contains("outputs")) {
                 for reference in artifact_references(text, "tasks") {
                     if reference.producer == own
                         || !names.contains(&reference.producer)

@@ -28,7 +28,7 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
                 let own = names.get(s).copied().unwrap_or("");
                 let path = template.path.key("steps").index(g).index(s);
                 let mut reported = BTreeSet::new();
-                for (text_path, text) in strings_of(step, &path) {
+                for (text_path, text) in strings_of(step, &path, |s| s.contains("outputs")) {
                     for reference in artifact_references(text, "steps") {
                         if reference.producer == own
                             || !names.contains(&reference.producer)
