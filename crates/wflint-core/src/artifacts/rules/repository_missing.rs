@@ -74,6 +74,16 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
             ),
             (_, None) => continue,
         };
+        let mut message = message;
+        if let Some(holder) = cx.holder(*part)
+            && !holder.whole
+            && holder.value.pointer("/spec/artifactRepositoryRef").is_some()
+        {
+            message.push_str(&format!(
+                " ({}'s own artifactRepositoryRef does not apply: Argo honours it only through workflowTemplateRef, not templateRef)",
+                holder.label()
+            ));
+        }
         let diagnostic = cx.finding(&REPOSITORY_MISSING, *part, path, Target::Value, message);
         if !reported.insert(diagnostic.path.to_string()) {
             continue;
