@@ -142,14 +142,18 @@ pub(crate) struct ContextArgs {
     /// Repeatable. The given state is taken as complete: what it lacks is reported missing.
     /// Secrets are reduced to their key names at once. Without this option cluster facts are
     /// unknown and no check reports them missing.
-    #[arg(long = "context", value_name = "PATH")]
+    #[arg(long = "context", value_name = "PATH", conflicts_with = "cluster")]
     pub(crate) context: Vec<PathBuf>,
 
     /// The workflow controller's ConfigMap (`workflow-controller-configmap`, with
     /// `data.artifactRepository` or the whole configuration under `data.config`). Without it,
     /// a ConfigMap named `*workflow-controller-configmap` among the --context files is used.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "cluster")]
     pub(crate) controller_config: Option<PathBuf>,
+
+    /// Read cluster facts live from the Kubernetes API instead of files (see `--cluster`).
+    #[command(flatten)]
+    pub(crate) cluster: wflint_kube::ClusterArgs,
 }
 
 /// Where settings come from.

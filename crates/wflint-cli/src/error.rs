@@ -23,6 +23,14 @@ pub(crate) enum CliError {
         source: io::Error,
     },
 
+    /// The live cluster could not be reached or configured (`--cluster`).
+    #[error("cannot read the cluster")]
+    #[diagnostic(
+        code(wflint::cluster),
+        help("check --kubeconfig / --kube-context, or lint offline with --context")
+    )]
+    Cluster(#[source] wflint_kube::KubeError),
+
     /// Standard input could not be read.
     #[error("cannot read standard input")]
     #[diagnostic(code(wflint::input))]

@@ -131,11 +131,18 @@ pub(crate) fn run(
     environment: &Environment,
     stdin: &mut dyn Read,
 ) -> Result<Outcome, CliError> {
-    let settings = settings(args, &environment.cwd)?;
-    let context = cluster_context(&args.context, &settings.options.default_namespace)?;
+    let mut settings = settings(args, &environment.cwd)?;
     let discovered = discover(&args.paths, stdin)?;
     let locations = absolute_locations(&discovered, &environment.cwd);
-    let inputs = discovered.into_iter().map(|d| d.input).collect();
+    let inputs: Vec<_> = discovered.into_iter().map(|d| d.input).collect();
+    let context = if args.context.cluster.cluster {
+        // Live lookups answer unknown on errors; a template the cluster cannot show us must
+        // not be reported missing.
+        settings.options.templates_closed_world = false;
+        live_context(&args.context, &inputs, &settings.options)?
+    } else {
+        cluster_context(&args.context, &settings.options.default_namespace)?
+    };
     let mut report = wflint_core::lint_inputs(inputs, context.as_ref(), &settings.options);
     if let Some(config) = &settings.config {
         apply_path_ignores(&mut report, config, &locations);
@@ -173,6 +180,19 @@ pub(crate) fn cluster_context(
         args.controller_config.as_deref(),
         default_namespace,
     )?))
+}
+
+/// Cluster facts read from the API server for just what `inputs` need.
+fn live_context(
+    args: &ContextArgs,
+    inputs: &[wflint_core::Input],
+    options: &LintOptions,
+) -> Result<Box<dyn ClusterContext>, CliError> {
+    let needs =
+        wflint_kube::Needs::from_inputs(inputs, &options.default_namespace, &options.limits);
+    let snapshot =
+        wflint_kube::snapshot_blocking(&args.cluster, &needs).map_err(CliError::Cluster)?;
+    Ok(Box::new(snapshot))
 }
 
 fn nothing_to_lint_note(report: &Report) -> String {

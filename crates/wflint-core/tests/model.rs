@@ -222,6 +222,7 @@ fn removed_v3_fields_are_accepted_and_listed() {
             "spec.schedule",
             "spec.workflowSpec.podPriority",
             "spec.workflowSpec.synchronization.mutex",
+            "spec.workflowSpec.templates[0].memoize.cache.configMap.key",
             "spec.workflowSpec.templates[0].priority",
         ]
     );
@@ -313,7 +314,12 @@ fn parameter_values_accept_numbers_and_booleans_like_argo() {
     assert_eq!(parameters[0].value_str(), Some("3"));
     assert_eq!(parameters[1].value_str(), Some("true"));
     assert_eq!(parameters[2].value_str(), Some("1.5"));
-    let enum_values: Vec<&str> = parameters[3].r#enum.iter().map(|v| v.as_str()).collect();
+    let enum_values: Vec<&str> = parameters[3]
+        .r#enum
+        .iter()
+        .flatten()
+        .map(|v| v.as_str())
+        .collect();
     assert_eq!(enum_values, ["1", "two", "false"]);
     assert_eq!(parameters[4].default_str(), Some("0"));
 
@@ -369,4 +375,12 @@ fn artifact_repositories_decode_on_their_own() {
     assert_eq!(driver.key_format(), Some("{{workflow.name}}/x"));
     let error = ArtifactRepository::from_value(&json!({"s3": {"bucket": 3}})).unwrap_err();
     assert_eq!(error.path.to_string(), "s3.bucket");
+    let unknown = unknown_fields::find_in_repository(&value);
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0].path.to_string(), "unknown");
+    assert_eq!(
+        unknown[0].argo_message(),
+        None,
+        "Argo reads repositories leniently"
+    );
 }

@@ -5,7 +5,7 @@ use k8s_openapi::api::core::v1::ConfigMapKeySelector;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::scalars::{Amount, IntOrString, is_default, nullable};
+use super::scalars::{Amount, AnyString, IntOrString, is_default, nullable};
 
 /// How a failed node is retried.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -106,7 +106,7 @@ pub struct MetricLabel {
     pub key: String,
     /// Label value.
     #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
-    pub value: String,
+    pub value: AnyString,
 }
 
 /// A gauge metric.
@@ -115,7 +115,7 @@ pub struct MetricLabel {
 pub struct Gauge {
     /// The value (usually a `{{...}}` reference).
     #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
-    pub value: String,
+    pub value: AnyString,
     /// Emit the value continuously while the node runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub realtime: Option<bool>,
@@ -130,7 +130,7 @@ pub struct Gauge {
 pub struct Histogram {
     /// The observed value.
     #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
-    pub value: String,
+    pub value: AnyString,
     /// Upper bounds of the buckets.
     #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
     pub buckets: Vec<Amount>,
@@ -142,7 +142,7 @@ pub struct Histogram {
 pub struct Counter {
     /// The increment.
     #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
-    pub value: String,
+    pub value: AnyString,
 }
 
 /// Reuse of earlier outputs: a node whose key is in the cache is not run again.
@@ -164,10 +164,26 @@ pub struct Memoize {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Cache {
-    /// The ConfigMap holding the entries (v4 uses only `name`; `key` and `optional` are
-    /// accepted for v3.x manifests).
+    /// The ConfigMap holding the entries.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub config_map: Option<ConfigMapKeySelector>,
+    pub config_map: Option<CacheConfigMap>,
+}
+
+/// The ConfigMap of a memoization cache.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CacheConfigMap {
+    /// ConfigMap name.
+    #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
+    pub name: String,
+    /// Removed in v4.0 (the cache uses the whole ConfigMap); accepted for v3.x manifests.
+    #[schemars(extend("deprecated" = true, "x-removed-in" = "v4.0"))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Removed in v4.0; accepted for v3.x manifests.
+    #[schemars(extend("deprecated" = true, "x-removed-in" = "v4.0"))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optional: Option<bool>,
 }
 
 /// Locks a workflow or template must hold to run.

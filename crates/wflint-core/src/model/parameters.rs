@@ -29,9 +29,10 @@ pub struct Parameter {
     /// Publishes an output parameter as `workflow.outputs.parameters.<globalName>`.
     #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
     pub global_name: String,
-    /// The values the parameter may take.
-    #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
-    pub r#enum: Vec<AnyString>,
+    /// The values the parameter may take. `enum: []` is kept apart from no `enum` at all:
+    /// Argo rejects an empty list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#enum: Option<Vec<AnyString>>,
     /// Human-readable description (shown in the UI).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<AnyString>,

@@ -90,6 +90,7 @@ fn generate() -> Definitions {
             );
         }
     }
+    add_newer_kubernetes_fields(&mut defs);
     for (kind, name) in ArgoKind::ALL.iter().zip(&root_refs) {
         if let Some(Value::Object(def)) = defs.get_mut(name.as_str()) {
             pin_type_meta(def, *kind);
@@ -98,6 +99,28 @@ fn generate() -> Definitions {
     Definitions {
         defs,
         roots: root_refs,
+    }
+}
+
+/// Argo v4.1 is built on Kubernetes 1.35 types while the workspace uses k8s-openapi's 1.34
+/// ones: add the fields Argo's CRDs have that 1.34 lacks, so that they are not unknown.
+fn add_newer_kubernetes_fields(defs: &mut Map<String, Value>) {
+    let additions = [(
+        "io.k8s.api.core.v1.PodCertificateProjection",
+        "userAnnotations",
+        json!({
+            "description": "Annotations copied to the PodCertificateRequest (Kubernetes 1.35).",
+            "type": "object",
+            "additionalProperties": { "type": "string" },
+        }),
+    )];
+    for (definition, field, schema) in additions {
+        if let Some(Value::Object(properties)) = defs
+            .get_mut(definition)
+            .and_then(|def| def.get_mut("properties"))
+        {
+            properties.entry(field).or_insert(schema);
+        }
     }
 }
 

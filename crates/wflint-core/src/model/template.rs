@@ -45,6 +45,7 @@ pub struct Template {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub daemon: Option<bool>,
     /// Body: groups of steps run one group after another, the steps of a group in parallel.
+    /// (`Some(vec![])` for `steps: []`, which Argo still counts as a steps body.)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<ParallelSteps>>,
     /// Body: one container.

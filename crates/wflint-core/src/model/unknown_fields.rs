@@ -87,23 +87,24 @@ pub struct Scan {
 
 /// Walk every key of an object of `kind`.
 pub fn scan(kind: ArgoKind, value: &Value) -> Scan {
-    scan_root(Root::Kind(kind), value)
+    scan_root(Root::Kind(kind), value, ArgoReaction::StrictDecoding)
 }
 
 /// Every unknown field of an artifact repository (a ConfigMap entry or the controller's
-/// `artifactRepository`), with paths relative to the repository.
+/// `artifactRepository`), with paths relative to the repository. Argo reads repository
+/// ConfigMaps leniently, so these are [`ArgoReaction::Ignored`].
 pub fn find_in_repository(value: &Value) -> Vec<UnknownField> {
-    scan_root(Root::ArtifactRepository, value).unknown
+    scan_root(Root::ArtifactRepository, value, ArgoReaction::Ignored).unknown
 }
 
-fn scan_root(root: Root, value: &Value) -> Scan {
+fn scan_root(root: Root, value: &Value, argo: ArgoReaction) -> Scan {
     let tree = tree();
     let mut walker = Walker {
         tree,
         scan: Scan::default(),
         path: FieldPath::root(),
     };
-    walker.walk(tree.root(root), value, ArgoReaction::StrictDecoding);
+    walker.walk(tree.root(root), value, argo);
     walker.scan
 }
 
@@ -126,7 +127,9 @@ fn diagnostic(field: &UnknownField) -> Diagnostic {
     let place = field
         .parent_type
         .as_deref()
-        .map_or_else(String::new, |name| format!(" of {}", article(name)));
+        .map_or_else(String::new, |name| {
+            format!(" of {}", article(&plain_type_name(name)))
+        });
     let mut message = format!("`{}` is not a field{place}", field.key);
     if field.argo == ArgoReaction::Ignored {
         message.push_str("; Argo ignores it here, so it has no effect");
@@ -165,7 +168,40 @@ fn diagnostic(field: &UnknownField) -> Diagnostic {
     diagnostic
 }
 
-/// `a Template`, `an Artifact`.
+/// A type name in plain words: `WorkflowStep` → `workflow step`, `DagTask` → `DAG task`,
+/// `ObjectMeta` → `metadata`.
+fn plain_type_name(name: &str) -> String {
+    match name {
+        "ObjectMeta" => return "metadata".to_string(),
+        "Metadata" => return "pod metadata".to_string(),
+        _ => {}
+    }
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next_lower = chars.peek().is_some_and(|n| n.is_lowercase());
+        let previous_lower = word.chars().last().is_some_and(|p| p.is_lowercase());
+        if c.is_uppercase() && !word.is_empty() && (previous_lower || next_lower) {
+            words.push(std::mem::take(&mut word));
+        }
+        word.push(c);
+    }
+    words.push(word);
+    words
+        .iter()
+        .map(|word| match word.as_str() {
+            "Dag" | "Gcs" | "Oss" | "Hdfs" | "Http" | "Ttl" | "Dns" | "Csi" | "Nfs" => {
+                word.to_ascii_uppercase()
+            }
+            w if w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()) => w.to_string(),
+            w => w.to_lowercase(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `a template`, `an artifact`.
 fn article(name: &str) -> String {
     let vowel = name
         .chars()
@@ -649,4 +685,42 @@ fn ref_name(schema: &Value) -> Option<&str> {
 /// `io.k8s.api.core.v1.Container` → `Container`.
 fn short_name(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names_read_as_plain_words() {
+        assert_eq!(plain_type_name("WorkflowStep"), "workflow step");
+        assert_eq!(plain_type_name("DagTask"), "DAG task");
+        assert_eq!(plain_type_name("S3Artifact"), "S3 artifact");
+        assert_eq!(plain_type_name("HTTPGetAction"), "HTTP get action");
+        assert_eq!(plain_type_name("ObjectMeta"), "metadata");
+        assert_eq!(article("artifact"), "an artifact");
+    }
+
+    #[test]
+    fn go_paths_join_keys_with_dots_and_index_in_brackets() {
+        let path = FieldPath::parse("spec.templates[0].steps[1][0].x");
+        assert_eq!(go_field_path(&path), "spec.templates[0].steps[1][0].x");
+        let path = crate::path!["metadata", "labels", "a.b/c"];
+        assert_eq!(go_field_path(&path), "metadata.labels.a.b/c");
+    }
+
+    #[test]
+    fn suggestions_need_one_clear_winner() {
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let fields = names(&["container", "containerSet", "script", "steps", "dag"]);
+        assert_eq!(
+            suggest("containr", fields.iter()).as_deref(),
+            Some("container")
+        );
+        assert_eq!(suggest("Script", fields.iter()).as_deref(), Some("script"));
+        assert_eq!(suggest("stepz", fields.iter()).as_deref(), Some("steps"));
+        assert_eq!(suggest("image", fields.iter()), None);
+        let fields = names(&["key", "bucket"]);
+        assert_eq!(suggest("kye", fields.iter()).as_deref(), Some("key"));
+    }
 }
