@@ -132,7 +132,10 @@ fn check(relative: &str, actual: &[Seen], unchecked: &mut BTreeSet<String>) -> O
             problems.push(format!("missing {code} @ {line}"));
         }
     }
-    for s in actual.iter().filter(|s| s.code.starts_with("artifact-")) {
+    for s in actual
+        .iter()
+        .filter(|s| wflint_core::rules::by_code(&s.code).is_some_and(|r| r.group == "artifacts"))
+    {
         let listed = expected
             .iter()
             .any(|(code, line)| *code == s.code && (*line == 0 || *line == s.line));

@@ -77,7 +77,10 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         let mut message = message;
         if let Some(holder) = cx.holder(*part)
             && !holder.whole
-            && holder.value.pointer("/spec/artifactRepositoryRef").is_some()
+            && holder
+                .value
+                .pointer("/spec/artifactRepositoryRef")
+                .is_some()
         {
             message.push_str(&format!(
                 " ({}'s own artifactRepositoryRef does not apply: Argo honours it only through workflowTemplateRef, not templateRef)",
