@@ -102,18 +102,25 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
 /// The resolution chain tried, step by step, and how to fix it.
 fn help(cx: &ArtifactCx<'_>, namespace: &str, template: Option<&TemplateSite<'_>>) -> String {
     let mut steps = Vec::new();
-    let template_name = template.filter(|t| !t.name.is_empty()).map_or_else(
-        || "this template".to_string(),
-        |t| format!("template `{}`", t.name),
-    );
     let archive_location = template.and_then(|t| t.value.get("archiveLocation"));
-    steps.push(format!(
-        "{template_name} archiveLocation: {}",
-        match archive_location {
-            None => "not set",
-            Some(_) => "set, but not a full location (ignored)",
+    steps.push(match template {
+        Some(t) => format!(
+            "{} archiveLocation: {}",
+            if t.name.is_empty() {
+                "the inline template's".to_string()
+            } else {
+                format!("template `{}`", t.name)
+            },
+            match archive_location {
+                None => "not set",
+                Some(_) => "set, but not a full location (ignored)",
+            }
+        ),
+        None => {
+            "template archiveLocation: none (a workflow argument, read by the entrypoint's pod)"
+                .to_string()
         }
-    ));
+    });
     steps.push(match cx.ref_setting() {
         RefSetting::Absent => "artifactRepositoryRef: not set (in the workflow, its WorkflowTemplate or the controller's workflowDefaults)".to_string(),
         RefSetting::Present { reference, .. } => format!("artifactRepositoryRef: `{reference}`"),
