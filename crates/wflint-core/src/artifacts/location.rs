@@ -742,6 +742,73 @@ mod tests {
     }
 
     #[test]
+    fn settings_of_the_execution_spec_decide_logs_and_coverage() {
+        let spec = json!({"templates": [
+            {"name": "pod", "container": {"image": "a"}},
+            {"name": "quiet", "container": {"image": "a"}, "archiveLocation": {"archiveLogs": false}}
+        ]});
+        let sites = walk_spec(&spec, &FieldPath::root());
+        let reasons = |settings: &NeedSettings<'_>| -> Vec<(String, bool)> {
+            spec_needs(&sites, settings)
+                .iter()
+                .map(|n| (n.need.path.to_string(), n.logs_from_template))
+                .collect()
+        };
+        assert!(reasons(&NeedSettings::default()).is_empty());
+        // A repository with archiveLogs: true wins over the template's `false`.
+        let forced = NeedSettings {
+            repository_archive_logs: true,
+            ..NeedSettings::default()
+        };
+        assert_eq!(
+            reasons(&forced),
+            vec![
+                ("templates[0]".to_string(), false),
+                ("templates[1]".to_string(), false)
+            ]
+        );
+        // templateDefaults with a full archiveLocation covers every template.
+        let location = json!({"archiveLogs": true, "gcs": {"bucket": "b", "key": "k"}});
+        let covered = NeedSettings {
+            spec_archive_logs: Some(true),
+            default_archive_location: Some(&location),
+            ..NeedSettings::default()
+        };
+        assert!(reasons(&covered).is_empty());
+    }
+
+    #[test]
+    fn discarded_fields_and_selectors() {
+        assert_eq!(
+            discarded_fields(
+                &json!({"s3": {"bucket": "b", "key": "k", "region": "", "insecure": false}})
+            ),
+            vec!["bucket"]
+        );
+        assert_eq!(
+            discarded_fields(&json!({"artifactory": {"url": "https://host/repo/x"}})),
+            vec!["url"]
+        );
+        assert!(discarded_fields(&json!({"s3": {"key": "k"}})).is_empty());
+        assert!(discarded_fields(&json!({"git": {"revision": "main"}})).is_empty());
+        let location = json!({"s3": {
+            "accessKeySecret": {"name": "s", "key": "a"},
+            "secretKeySecret": {"name": "s"},
+            "encryptionOptions": {"serverSideCustomerKeySecret": {"name": "c", "key": "k"}}
+        }});
+        let mounts: Vec<Option<(&str, &str)>> = secret_selectors(&location)
+            .iter()
+            .map(SelectorRef::mount)
+            .collect();
+        // secretKeySecret has no key; SSE-C is mounted only with enableEncryption.
+        assert_eq!(mounts, vec![Some(("s", "a")), None, None]);
+        assert_eq!(
+            secret_selectors(&location)[0].path.to_string(),
+            "s3.accessKeySecret"
+        );
+    }
+
+    #[test]
     fn nothing_to_store_needs_nothing() {
         let spec = spec_with(json!({"name": "main", "container": {"image": "alpine"}}));
         assert!(!needs_repository(&spec));
