@@ -58,8 +58,6 @@ pub(crate) struct Cli {
 }
 
 /// The subcommands.
-// Parsed once per process: the size of the `lint` variant does not matter.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Lint files and folders of Workflow, WorkflowTemplate, ClusterWorkflowTemplate and
