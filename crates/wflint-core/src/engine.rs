@@ -396,6 +396,9 @@ impl ClusterContext for Layered<'_> {
     fn notes(&self) -> Vec<String> {
         self.inner.notes()
     }
+    fn config_map_namespaces(&self, name: &str) -> Lookup<Vec<String>> {
+        self.inner.config_map_namespaces(name)
+    }
 }
 
 /// Lint a set of inputs: the CLI's and the editor's entry point.

@@ -80,12 +80,24 @@ pub fn referenced_template(
     Some(lookup.map(|template| template.value))
 }
 
-fn set_in(spec: Option<&Value>, field: &str) -> Option<Value> {
-    spec?.get(field).filter(|v| !v.is_null()).cloned()
+/// The value at `fields` below `spec`, if set (JSON `null` and `""` count as unset, as Go's
+/// `omitempty` drops them before Argo merges the layers).
+fn set_at<'v>(spec: Option<&'v Value>, fields: &[&str]) -> Option<&'v Value> {
+    let mut value = spec?;
+    for field in fields {
+        value = value.get(field)?;
+    }
+    match value {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        other => Some(other),
+    }
 }
 
 /// The effective value of the top-level workflow-spec `field` (e.g. `artifactRepositoryRef`,
-/// `artifactGC`, `archiveLogs`) for `object`, linted in `namespace`.
+/// `artifactGC`, `archiveLogs`) for `object`, linted in `namespace`: the first layer that sets
+/// it, as a whole (see [`effective_spec_value`] for one nested field, which Argo merges field by
+/// field).
 ///
 /// A missing WorkflowTemplate is skipped (Argo rejects the workflow for it anyway); the
 /// controller's defaults are only consulted for Workflows and CronWorkflows, whose runs they
@@ -97,20 +109,34 @@ pub fn effective_spec_field(
     context: &dyn ClusterContext,
     field: &str,
 ) -> SpecField {
+    effective_spec_value(kind, object, namespace, context, &[field])
+}
+
+/// The effective value of a (possibly nested) workflow-spec field, e.g.
+/// `["artifactGC", "strategy"]`. Argo merges the layers with a strategic merge patch, so each
+/// nested field comes from the first layer that sets it (object > WorkflowTemplate > controller
+/// `workflowDefaults`).
+pub fn effective_spec_value(
+    kind: ArgoKind,
+    object: &Value,
+    namespace: &str,
+    context: &dyn ClusterContext,
+    fields: &[&str],
+) -> SpecField {
     let spec = workflow_spec(kind, object);
-    if let Some(value) = set_in(spec, field) {
+    if let Some(value) = set_at(spec, fields) {
         return SpecField::Set {
             layer: Layer::Object,
-            value,
+            value: value.clone(),
         };
     }
     if let Some(lookup) = spec.and_then(|spec| referenced_template(spec, namespace, context)) {
         match lookup {
             Lookup::Found(template) => {
-                if let Some(value) = set_in(template.get("spec"), field) {
+                if let Some(value) = set_at(template.get("spec"), fields) {
                     return SpecField::Set {
                         layer: Layer::WorkflowTemplate,
-                        value,
+                        value: value.clone(),
                     };
                 }
             }
@@ -129,15 +155,38 @@ pub fn effective_spec_field(
         Lookup::Found(config) => config
             .workflow_defaults
             .as_ref()
-            .and_then(|defaults| set_in(defaults.get("spec"), field))
+            .and_then(|defaults| set_at(defaults.get("spec"), fields))
             .map_or(SpecField::Unset, |value| SpecField::Set {
                 layer: Layer::WorkflowDefaults,
-                value,
+                value: value.clone(),
             }),
         Lookup::Missing => SpecField::Unset,
         Lookup::Unknown => SpecField::Unknown {
             layer: Layer::WorkflowDefaults,
         },
+    }
+}
+
+impl SpecField {
+    /// The value, when set.
+    pub fn value(&self) -> Option<&Value> {
+        match self {
+            SpecField::Set { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The layer that sets the field, when set.
+    pub fn layer(&self) -> Option<Layer> {
+        match self {
+            SpecField::Set { layer, .. } => Some(*layer),
+            _ => None,
+        }
+    }
+
+    /// Whether no layer could be read far enough to tell.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, SpecField::Unknown { .. })
     }
 }
 
@@ -259,6 +308,37 @@ mod tests {
                 layer: Layer::WorkflowTemplate
             }
         );
+    }
+
+    #[test]
+    fn nested_fields_merge_field_by_field() {
+        let template = json!({"kind": "WorkflowTemplate", "metadata": {"name": "base"},
+            "spec": {"artifactGC": {"strategy": "OnWorkflowDeletion", "serviceAccountName": ""}}});
+        let ctx = Ctx {
+            template: Some(template),
+            defaults: Some(json!({"spec": {"artifactGC": {"serviceAccountName": "gc"}}})),
+        };
+        let wf = json!({"spec": {"workflowTemplateRef": {"name": "base"},
+            "artifactGC": {"forceFinalizerRemoval": true}}});
+        let at =
+            |fields: &[&str]| effective_spec_value(ArgoKind::Workflow, &wf, "team", &ctx, fields);
+        assert_eq!(
+            at(&["artifactGC", "strategy"]).layer(),
+            Some(Layer::WorkflowTemplate)
+        );
+        // An empty string does not count: the defaults' service account applies.
+        assert_eq!(
+            at(&["artifactGC", "serviceAccountName"]),
+            SpecField::Set {
+                layer: Layer::WorkflowDefaults,
+                value: json!("gc")
+            }
+        );
+        assert_eq!(
+            at(&["artifactGC", "forceFinalizerRemoval"]).layer(),
+            Some(Layer::Object)
+        );
+        assert_eq!(at(&["artifactGC", "podSpecPatch"]), SpecField::Unset);
     }
 
     #[test]

@@ -8,6 +8,8 @@ use serde_json::Value;
 
 use crate::path::FieldPath;
 
+use super::sites::{Role, SpecSites, walk_spec};
+
 /// A storage driver block of an artifact location (`s3:`, `gcs:`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Driver {
@@ -58,6 +60,15 @@ impl Driver {
         Driver::Plugin,
         Driver::S3,
     ];
+
+    /// Whether artifact GC can delete from this driver (Argo's drivers for http, artifactory,
+    /// hdfs, git and raw answer "delete not supported").
+    pub fn can_delete(self) -> bool {
+        matches!(
+            self,
+            Driver::S3 | Driver::Gcs | Driver::Azure | Driver::Oss | Driver::Plugin
+        )
+    }
 
     /// The field name of the driver block.
     pub fn field(self) -> &'static str {
@@ -173,6 +184,161 @@ pub fn is_location_less(location: &Value) -> bool {
     !has_full_location(location) && key_of(location).is_none()
 }
 
+/// The field of a driver block that holds the key (`None` for git and raw, which have none).
+pub fn key_field(driver: Driver) -> Option<&'static str> {
+    match driver {
+        Driver::S3 | Driver::Gcs | Driver::Oss | Driver::Plugin => Some("key"),
+        Driver::Azure => Some("blob"),
+        Driver::Hdfs => Some("path"),
+        Driver::Artifactory | Driver::Http => Some("url"),
+        Driver::Git | Driver::Raw => None,
+    }
+}
+
+/// Whether a JSON value counts as "set" the way Go's zero values and `omitempty` see it.
+pub fn is_set(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+        Value::Number(_) => true,
+    }
+}
+
+/// The fields of a location that is not full which Argo discards when it relocates the artifact
+/// into the repository (every set field of the driver block except the key; for an
+/// artifactory/http URL with a host, the host part of the URL too, reported as `url`).
+pub fn discarded_fields(location: &Value) -> Vec<&str> {
+    if has_full_location(location) {
+        return Vec::new();
+    }
+    let Some((driver, block)) = driver_of(location) else {
+        return Vec::new();
+    };
+    if matches!(driver, Driver::Git | Driver::Raw) {
+        return Vec::new();
+    }
+    let key = key_field(driver);
+    let Some(fields) = block.as_object() else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter(|(name, value)| {
+            if Some(name.as_str()) == key {
+                // Only the path of a URL survives relocation.
+                matches!(driver, Driver::Artifactory | Driver::Http)
+                    && value.as_str().is_some_and(|url| url.contains("://"))
+            } else {
+                is_set(value)
+            }
+        })
+        .map(|(name, _)| name.as_str())
+        .collect()
+}
+
+/// A Kubernetes `SecretKeySelector` position in a driver block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectorRef<'v> {
+    /// Path of the selector relative to the driver block (e.g. `accessKeySecret`,
+    /// `auth.basicAuth.usernameSecret`).
+    pub path: FieldPath,
+    /// The selector JSON (`{name, key}`).
+    pub value: &'v Value,
+    /// Whether Argo mounts it into the pod as a volume when `name` and `key` are set (SSE-C
+    /// keys are only mounted with `enableEncryption: true`).
+    pub mounted: bool,
+}
+
+impl<'v> SelectorRef<'v> {
+    /// `name`, if non-empty.
+    pub fn name(&self) -> Option<&'v str> {
+        text(self.value, "name")
+    }
+
+    /// `key`, if non-empty.
+    pub fn key(&self) -> Option<&'v str> {
+        text(self.value, "key")
+    }
+
+    /// The Secret name and key when Argo mounts this selector (both set).
+    pub fn mount(&self) -> Option<(&'v str, &'v str)> {
+        if !self.mounted {
+            return None;
+        }
+        Some((self.name()?, self.key()?))
+    }
+}
+
+/// The selector positions of each driver, relative to its block.
+fn selector_fields(driver: Driver) -> &'static [&'static str] {
+    match driver {
+        Driver::S3 => &[
+            "accessKeySecret",
+            "secretKeySecret",
+            "sessionTokenSecret",
+            "caSecret",
+            "encryptionOptions.serverSideCustomerKeySecret",
+        ],
+        Driver::Git => &["usernameSecret", "passwordSecret", "sshPrivateKeySecret"],
+        Driver::Artifactory => &["usernameSecret", "passwordSecret"],
+        Driver::Hdfs => &["krbCCacheSecret", "krbKeytabSecret"],
+        Driver::Oss => &["accessKeySecret", "secretKeySecret"],
+        Driver::Gcs => &["serviceAccountKeySecret"],
+        Driver::Http => &[
+            "auth.basicAuth.usernameSecret",
+            "auth.basicAuth.passwordSecret",
+            "auth.clientCert.clientCertSecret",
+            "auth.clientCert.clientKeySecret",
+            "auth.oauth2.clientIDSecret",
+            "auth.oauth2.clientSecretSecret",
+            "auth.oauth2.tokenURLSecret",
+        ],
+        Driver::Azure => &["accountKeySecret"],
+        Driver::Raw | Driver::Plugin => &[],
+    }
+}
+
+/// The Secret selectors present (as mappings) in a driver block.
+pub fn block_selectors(driver: Driver, block: &Value) -> Vec<SelectorRef<'_>> {
+    let sse_c_enabled = block
+        .pointer("/encryptionOptions/enableEncryption")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    selector_fields(driver)
+        .iter()
+        .filter_map(|dotted| {
+            let path = FieldPath::parse(dotted);
+            let value = path.lookup(block).filter(|v| v.is_object())?;
+            let mounted =
+                *dotted != "encryptionOptions.serverSideCustomerKeySecret" || sse_c_enabled;
+            Some(SelectorRef {
+                path,
+                value,
+                mounted,
+            })
+        })
+        .collect()
+}
+
+/// The Secret selectors of an artifact or location, with paths relative to it (e.g.
+/// `s3.accessKeySecret`).
+pub fn secret_selectors(location: &Value) -> Vec<SelectorRef<'_>> {
+    let Some((driver, block)) = driver_of(location) else {
+        return Vec::new();
+    };
+    let base = FieldPath::root().key(driver.field());
+    block_selectors(driver, block)
+        .into_iter()
+        .map(|selector| SelectorRef {
+            path: base.join(&selector.path),
+            ..selector
+        })
+        .collect()
+}
+
 /// Why a workflow spec needs an artifact repository.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NeedReason {
@@ -210,96 +376,164 @@ impl RepositoryNeed {
     }
 }
 
-/// Whether the template runs a pod that can upload artifacts and logs.
-fn runs_pod(template: &Value) -> bool {
-    ["container", "script", "containerSet", "resource", "data"]
+/// Settings of the execution spec that decide which templates need the repository.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NeedSettings<'a> {
+    /// `spec.archiveLogs` (of the execution spec).
+    pub spec_archive_logs: Option<bool>,
+    /// Whether the resolved repository has `archiveLogs: true` (then every pod archives its
+    /// logs, whatever the spec and templates say).
+    pub repository_archive_logs: bool,
+    /// `spec.templateDefaults.archiveLocation` (of the execution spec).
+    pub default_archive_location: Option<&'a Value>,
+}
+
+/// One need found by [`spec_needs`], with the site it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteNeed {
+    /// The need.
+    pub need: RepositoryNeed,
+    /// Index of the template (in [`SpecSites::templates`]) whose pod needs the repository
+    /// (`None` for workflow arguments).
+    pub template: Option<usize>,
+    /// Index of the artifact (in [`SpecSites::locations`]), `None` for archived logs.
+    pub location: Option<usize>,
+    /// For archived logs: whether the flag comes from the template (`archiveLocation.archiveLogs`)
+    /// rather than the spec or the repository.
+    pub logs_from_template: bool,
+}
+
+/// Whether the template's effective archive location is full (its own `archiveLocation`, else
+/// the execution spec's `templateDefaults.archiveLocation`).
+pub fn has_full_archive_location(template: &Value, settings: &NeedSettings<'_>) -> bool {
+    match template
+        .get("archiveLocation")
+        .filter(|l| driver_of(l).is_some())
+    {
+        Some(own) => has_full_location(own),
+        None => settings
+            .default_archive_location
+            .is_some_and(has_full_location),
+    }
+}
+
+/// Whether the template archives its logs (`IsArchiveLogs`: repository on > template > spec).
+pub fn archives_logs(template: &Value, settings: &NeedSettings<'_>) -> (bool, bool) {
+    if settings.repository_archive_logs {
+        return (true, false);
+    }
+    let own = template
+        .pointer("/archiveLocation/archiveLogs")
+        .and_then(Value::as_bool);
+    let defaults = settings
+        .default_archive_location
+        .and_then(|l| l.get("archiveLogs"))
+        .and_then(Value::as_bool);
+    match own.or(defaults) {
+        Some(flag) => (flag, own.is_some()),
+        None => (settings.spec_archive_logs == Some(true), false),
+    }
+}
+
+/// Every place among `sites` that needs an artifact repository: output artifacts of pod
+/// templates without a full location, key-only input and argument artifacts, archived logs —
+/// except in templates whose archive location is full.
+pub fn spec_needs(sites: &SpecSites<'_>, settings: &NeedSettings<'_>) -> Vec<SiteNeed> {
+    let covered: Vec<bool> = sites
+        .templates
         .iter()
-        .any(|f| present(template, f).is_some())
-}
-
-fn array<'v>(value: &'v Value, pointer: &str) -> &'v [Value] {
-    value
-        .pointer(pointer)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
-}
-
-fn key_only_artifacts(artifacts: &[Value], path: &FieldPath, needs: &mut Vec<RepositoryNeed>) {
-    for (i, artifact) in artifacts.iter().enumerate() {
-        if is_key_only(artifact) {
-            needs.push(RepositoryNeed {
-                reason: NeedReason::KeyOnlyInput,
-                path: path.index(i),
+        .map(|t| has_full_archive_location(t.value, settings))
+        .collect();
+    let mut needs = Vec::new();
+    for (index, site) in sites.locations.iter().enumerate() {
+        let template = site.template.and_then(|t| sites.templates.get(t));
+        let template_covered = site
+            .template
+            .is_some_and(|t| covered.get(t).copied().unwrap_or(false));
+        let reason = match site.role {
+            Role::SpecArgument | Role::StepArgument if is_key_only(site.value) => {
+                Some(NeedReason::KeyOnlyInput)
+            }
+            Role::Input if !template_covered && is_key_only(site.value) => {
+                Some(NeedReason::KeyOnlyInput)
+            }
+            Role::Output
+                if !template_covered
+                    && template.is_some_and(|t| t.runs_pod)
+                    && !has_full_location(site.value) =>
+            {
+                Some(NeedReason::OutputWithoutLocation)
+            }
+            _ => None,
+        };
+        if let Some(reason) = reason {
+            needs.push(SiteNeed {
+                need: RepositoryNeed {
+                    reason,
+                    path: site.path.clone(),
+                },
+                template: if site.role == Role::SpecArgument {
+                    None
+                } else {
+                    site.template
+                },
+                location: Some(index),
+                logs_from_template: false,
             });
         }
     }
+    for (t, template) in sites.templates.iter().enumerate() {
+        if !template.runs_pod || covered.get(t).copied().unwrap_or(false) {
+            continue;
+        }
+        let (archived, from_template) = archives_logs(template.value, settings);
+        if archived {
+            needs.push(SiteNeed {
+                need: RepositoryNeed {
+                    reason: NeedReason::ArchivedLogs,
+                    path: if from_template {
+                        template.path.key("archiveLocation").key("archiveLogs")
+                    } else {
+                        template.path.clone()
+                    },
+                },
+                template: Some(t),
+                location: None,
+                logs_from_template: from_template,
+            });
+        }
+    }
+    needs.sort_by_key(|n| order_key(sites, n));
+    needs
 }
 
-fn template_needs(
-    template: &Value,
-    path: &FieldPath,
-    spec_archive_logs: Option<bool>,
-    needs: &mut Vec<RepositoryNeed>,
-) {
-    let archive_location = present(template, "archiveLocation");
-    // A full archiveLocation takes the repository's place for everything in this template.
-    if archive_location.is_some_and(has_full_location) {
-        return;
-    }
-    key_only_artifacts(
-        array(template, "/inputs/artifacts"),
-        &path.key("inputs").key("artifacts"),
-        needs,
-    );
-    if runs_pod(template) {
-        for (i, artifact) in array(template, "/outputs/artifacts").iter().enumerate() {
-            if !has_full_location(artifact) {
-                needs.push(RepositoryNeed {
-                    reason: NeedReason::OutputWithoutLocation,
-                    path: path.key("outputs").key("artifacts").index(i),
-                });
+/// Document order of a need: its artifact's position, or for logs the position right after the
+/// template's last artifact.
+fn order_key(sites: &SpecSites<'_>, need: &SiteNeed) -> (usize, usize) {
+    match need.location {
+        Some(index) => (index, 0),
+        None => {
+            let last = sites
+                .locations
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.template == need.template && l.role != Role::StepArgument)
+                .map(|(i, _)| i)
+                .max();
+            match (last, need.template) {
+                (Some(i), _) => (i, 1),
+                (None, Some(t)) => {
+                    // A template without artifacts: after the artifacts of earlier templates.
+                    let before = sites
+                        .locations
+                        .iter()
+                        .position(|l| l.template.is_some_and(|lt| lt > t))
+                        .unwrap_or(sites.locations.len());
+                    (before, 0)
+                }
+                (None, None) => (usize::MAX, 0),
             }
         }
-        let template_archive_logs = archive_location
-            .and_then(|l| l.get("archiveLogs"))
-            .and_then(Value::as_bool);
-        if template_archive_logs.or(spec_archive_logs) == Some(true) {
-            needs.push(RepositoryNeed {
-                reason: NeedReason::ArchivedLogs,
-                path: if template_archive_logs.is_some() {
-                    path.key("archiveLocation").key("archiveLogs")
-                } else {
-                    path.clone()
-                },
-            });
-        }
-    }
-    for (g, group) in array(template, "/steps").iter().enumerate() {
-        let steps = group.as_array().map_or(&[][..], Vec::as_slice);
-        for (s, step) in steps.iter().enumerate() {
-            let step_path = path.key("steps").index(g).index(s);
-            step_needs(step, &step_path, spec_archive_logs, needs);
-        }
-    }
-    for (t, task) in array(template, "/dag/tasks").iter().enumerate() {
-        let task_path = path.key("dag").key("tasks").index(t);
-        step_needs(task, &task_path, spec_archive_logs, needs);
-    }
-}
-
-fn step_needs(
-    step: &Value,
-    path: &FieldPath,
-    spec_archive_logs: Option<bool>,
-    needs: &mut Vec<RepositoryNeed>,
-) {
-    key_only_artifacts(
-        array(step, "/arguments/artifacts"),
-        &path.key("arguments").key("artifacts"),
-        needs,
-    );
-    if let Some(inline) = present(step, "inline") {
-        template_needs(inline, &path.key("inline"), spec_archive_logs, needs);
     }
 }
 
@@ -311,22 +545,16 @@ fn step_needs(
 /// Only the spec's own templates are looked at (not those reached through `templateRef` or
 /// `workflowTemplateRef`).
 pub fn repository_needs(spec: &Value, spec_path: &FieldPath) -> Vec<RepositoryNeed> {
-    let mut needs = Vec::new();
-    key_only_artifacts(
-        array(spec, "/arguments/artifacts"),
-        &spec_path.key("arguments").key("artifacts"),
-        &mut needs,
-    );
-    let spec_archive_logs = spec.get("archiveLogs").and_then(Value::as_bool);
-    for (i, template) in array(spec, "/templates").iter().enumerate() {
-        template_needs(
-            template,
-            &spec_path.key("templates").index(i),
-            spec_archive_logs,
-            &mut needs,
-        );
-    }
-    needs
+    let sites = walk_spec(spec, spec_path);
+    let settings = NeedSettings {
+        spec_archive_logs: spec.get("archiveLogs").and_then(Value::as_bool),
+        repository_archive_logs: false,
+        default_archive_location: spec.pointer("/templateDefaults/archiveLocation"),
+    };
+    spec_needs(&sites, &settings)
+        .into_iter()
+        .map(|n| n.need)
+        .collect()
 }
 
 /// Whether anything in the spec needs an artifact repository (see [`repository_needs`]).
@@ -337,14 +565,18 @@ pub fn needs_repository(spec: &Value) -> bool {
 /// Whether the spec has output artifacts that artifact GC could collect (outputs of pod
 /// templates, or archived logs).
 pub fn produces_collectable_artifacts(spec: &Value) -> bool {
-    let spec_archive_logs = spec.get("archiveLogs").and_then(Value::as_bool);
-    array(spec, "/templates").iter().any(|template| {
-        let logs = template
-            .pointer("/archiveLocation/archiveLogs")
-            .and_then(Value::as_bool)
-            .or(spec_archive_logs);
-        runs_pod(template)
-            && (!array(template, "/outputs/artifacts").is_empty() || logs == Some(true))
+    let sites = walk_spec(spec, &FieldPath::root());
+    let settings = NeedSettings {
+        spec_archive_logs: spec.get("archiveLogs").and_then(Value::as_bool),
+        ..NeedSettings::default()
+    };
+    sites.templates.iter().enumerate().any(|(t, template)| {
+        template.runs_pod
+            && (archives_logs(template.value, &settings).0
+                || sites
+                    .locations
+                    .iter()
+                    .any(|l| l.role == Role::Output && l.template == Some(t)))
     })
 }
 
@@ -506,6 +738,73 @@ mod tests {
                     "spec.templates[2].dag.tasks[0].arguments.artifacts[0]".to_string()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn settings_of_the_execution_spec_decide_logs_and_coverage() {
+        let spec = json!({"templates": [
+            {"name": "pod", "container": {"image": "a"}},
+            {"name": "quiet", "container": {"image": "a"}, "archiveLocation": {"archiveLogs": false}}
+        ]});
+        let sites = walk_spec(&spec, &FieldPath::root());
+        let reasons = |settings: &NeedSettings<'_>| -> Vec<(String, bool)> {
+            spec_needs(&sites, settings)
+                .iter()
+                .map(|n| (n.need.path.to_string(), n.logs_from_template))
+                .collect()
+        };
+        assert!(reasons(&NeedSettings::default()).is_empty());
+        // A repository with archiveLogs: true wins over the template's `false`.
+        let forced = NeedSettings {
+            repository_archive_logs: true,
+            ..NeedSettings::default()
+        };
+        assert_eq!(
+            reasons(&forced),
+            vec![
+                ("templates[0]".to_string(), false),
+                ("templates[1]".to_string(), false)
+            ]
+        );
+        // templateDefaults with a full archiveLocation covers every template.
+        let location = json!({"archiveLogs": true, "gcs": {"bucket": "b", "key": "k"}});
+        let covered = NeedSettings {
+            spec_archive_logs: Some(true),
+            default_archive_location: Some(&location),
+            ..NeedSettings::default()
+        };
+        assert!(reasons(&covered).is_empty());
+    }
+
+    #[test]
+    fn discarded_fields_and_selectors() {
+        assert_eq!(
+            discarded_fields(
+                &json!({"s3": {"bucket": "b", "key": "k", "region": "", "insecure": false}})
+            ),
+            vec!["bucket"]
+        );
+        assert_eq!(
+            discarded_fields(&json!({"artifactory": {"url": "https://host/repo/x"}})),
+            vec!["url"]
+        );
+        assert!(discarded_fields(&json!({"s3": {"key": "k"}})).is_empty());
+        assert!(discarded_fields(&json!({"git": {"revision": "main"}})).is_empty());
+        let location = json!({"s3": {
+            "accessKeySecret": {"name": "s", "key": "a"},
+            "secretKeySecret": {"name": "s"},
+            "encryptionOptions": {"serverSideCustomerKeySecret": {"name": "c", "key": "k"}}
+        }});
+        let mounts: Vec<Option<(&str, &str)>> = secret_selectors(&location)
+            .iter()
+            .map(SelectorRef::mount)
+            .collect();
+        // secretKeySecret has no key; SSE-C is mounted only with enableEncryption.
+        assert_eq!(mounts, vec![Some(("s", "a")), None, None]);
+        assert_eq!(
+            secret_selectors(&location)[0].path.to_string(),
+            "s3.accessKeySecret"
         );
     }
 

@@ -13,7 +13,11 @@
 //! decode aborts resolution, as in Argo. An *unknown* lookup makes the outcome unknown, so that
 //! no rule reports a missing repository it cannot be sure of.
 
-use std::{fmt, sync::Arc};
+use std::{
+    collections::HashMap,
+    fmt,
+    sync::{Arc, LazyLock, Mutex, PoisonError},
+};
 
 use serde_json::Value;
 
@@ -29,6 +33,9 @@ pub const REPOSITORIES_CONFIG_MAP: &str = "artifact-repositories";
 
 /// Annotation of a repositories ConfigMap naming its default key.
 pub const DEFAULT_REPOSITORY_ANNOTATION: &str = "workflows.argoproj.io/default-artifact-repository";
+
+/// The namespace recorded in a [`Candidate`] when the controller's namespace is not known.
+pub const CONTROLLER_NAMESPACE_UNKNOWN: &str = "<controller namespace>";
 
 /// `spec.artifactRepositoryRef`: empty fields take Argo's defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -247,7 +254,7 @@ pub enum Resolution {
     },
     /// A candidate's value does not decode: Argo fails the workflow with this error.
     Invalid {
-        /// Argo's error text.
+        /// Argo's error text, as the workflow's message shows it.
         error: String,
     },
     /// The context cannot tell.
@@ -258,6 +265,24 @@ impl Resolution {
     /// Whether a usable repository (one with a storage driver) resolves.
     pub fn is_configured(&self) -> bool {
         matches!(self, Resolution::Resolved { repository: Some(repo), .. } if repository_driver(repo).is_some())
+    }
+
+    /// The resolved repository, when it has a storage driver.
+    pub fn configured_repository(&self) -> Option<&Arc<Value>> {
+        match self {
+            Resolution::Resolved {
+                repository: Some(repository),
+                ..
+            } if repository_driver(repository).is_some() => Some(repository),
+            _ => None,
+        }
+    }
+
+    /// Whether the resolved repository has `archiveLogs: true` (then every pod archives its
+    /// logs).
+    pub fn archives_logs(&self) -> bool {
+        matches!(self, Resolution::Resolved { repository: Some(repository), .. }
+            if repository.get("archiveLogs").and_then(Value::as_bool) == Some(true))
     }
 }
 
@@ -326,6 +351,49 @@ fn json_type(value: &Value) -> &'static str {
     }
 }
 
+/// Parsed entries of the repository ConfigMaps seen so far, keyed by the address of the shared
+/// [`ConfigMapInfo`] a context handed out. The cache holds a clone of that `Arc`, so the address
+/// cannot be reused by another ConfigMap while the entry lives; a context that reloads a
+/// ConfigMap hands out a new `Arc`, hence a new entry. Bounded: cleared when full.
+type ParsedEntries = HashMap<String, Result<Arc<Value>, String>>;
+
+type ParsedCache = HashMap<usize, (Arc<ConfigMapInfo>, ParsedEntries)>;
+
+static PARSED: LazyLock<Mutex<ParsedCache>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// How many ConfigMaps the cache keeps before starting afresh.
+const PARSED_CACHE_LIMIT: usize = 256;
+
+/// [`parse_repository`] of one ConfigMap entry, parsed once per ConfigMap object (every object
+/// of a run resolving to the same entry shares the result).
+fn parse_entry(
+    config_map: &Arc<ConfigMapInfo>,
+    key: &str,
+    text: &str,
+) -> Result<Arc<Value>, String> {
+    let address = Arc::as_ptr(config_map) as usize;
+    {
+        let cache = PARSED.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = cache
+            .get(&address)
+            .and_then(|(_, entries)| entries.get(key))
+        {
+            return found.clone();
+        }
+    }
+    let parsed = parse_repository(text).map(Arc::new);
+    let mut cache = PARSED.lock().unwrap_or_else(PoisonError::into_inner);
+    if cache.len() >= PARSED_CACHE_LIMIT && !cache.contains_key(&address) {
+        cache.clear();
+    }
+    cache
+        .entry(address)
+        .or_insert_with(|| (Arc::clone(config_map), HashMap::new()))
+        .1
+        .insert(key.to_string(), parsed.clone());
+    parsed
+}
+
 /// Look one ConfigMap candidate up. `Ok(Some)` found, `Ok(None)` skipped, `Err` stops.
 fn try_config_map(
     context: &dyn ClusterContext,
@@ -350,7 +418,7 @@ fn try_config_map(
 }
 
 fn lookup_key(
-    config_map: &ConfigMapInfo,
+    config_map: &Arc<ConfigMapInfo>,
     explicit_key: Option<&str>,
     argo_ref: &str,
 ) -> (AttemptOutcome, Result<Option<Resolution>, Resolution>) {
@@ -369,7 +437,7 @@ fn lookup_key(
             Ok(None),
         );
     };
-    match parse_repository(text) {
+    match parse_entry(config_map, key, text) {
         Ok(repository) => (
             AttemptOutcome::Found {
                 key: key.to_string(),
@@ -380,12 +448,13 @@ fn lookup_key(
                     name: config_map.name.clone(),
                     key: key.to_string(),
                 },
-                repository: Some(Arc::new(repository)),
+                repository: Some(repository),
             })),
         ),
         Err(error) => {
+            // The controller wraps the candidate's error twice before marking the workflow.
             let argo = format!(
-                "failed to unmarshall config map key {key:?} for artifact repository ref \"{argo_ref}\": {error}"
+                "failed to resolve artifact repository: error getting config map for artifact repository ref \"{argo_ref}\": failed to unmarshall config map key {key:?} for artifact repository ref \"{argo_ref}\": {error}"
             );
             (
                 AttemptOutcome::Invalid {
@@ -483,15 +552,31 @@ fn resolve_ref(
     let controller_namespace = match context.controller() {
         Lookup::Found(config) => config.namespace.clone(),
         Lookup::Missing | Lookup::Unknown => {
+            // The controller's namespace is not known. In a closed world where no other
+            // namespace has the ConfigMap, it cannot be found there either.
+            let elsewhere = context
+                .config_map_namespaces(name)
+                .map(|list| list.into_iter().any(|ns| ns != namespace));
+            let outcome = match elsewhere {
+                Lookup::Found(false) => AttemptOutcome::ConfigMapMissing,
+                _ => AttemptOutcome::Unknown,
+            };
+            let found_nowhere = outcome == AttemptOutcome::ConfigMapMissing;
             chain.push(Attempt {
                 candidate: Candidate::ConfigMap {
-                    namespace: "<controller namespace>".to_string(),
+                    namespace: CONTROLLER_NAMESPACE_UNKNOWN.to_string(),
                     name: name.to_string(),
                     key: key.map(str::to_string),
                 },
-                outcome: AttemptOutcome::Unknown,
+                outcome,
             });
-            return Resolution::Unknown;
+            return if found_nowhere {
+                Resolution::RefNotFound {
+                    reference: reference.clone(),
+                }
+            } else {
+                Resolution::Unknown
+            };
         }
     };
     // Argo tries the controller's namespace even when it is the workflow's; the answer is the
@@ -524,6 +609,8 @@ mod tests {
         config_maps: Vec<ConfigMapInfo>,
         controller_repository: Option<Value>,
         controller_unknown: bool,
+        controller_missing: bool,
+        lists_config_maps: bool,
     }
 
     impl Ctx {
@@ -567,9 +654,24 @@ mod tests {
         fn cluster_workflow_template(&self, _: &str) -> Lookup<TemplateObject> {
             Lookup::Missing
         }
+        fn config_map_namespaces(&self, name: &str) -> Lookup<Vec<String>> {
+            if !self.lists_config_maps {
+                return Lookup::Unknown;
+            }
+            Lookup::Found(
+                self.config_maps
+                    .iter()
+                    .filter(|c| c.name == name)
+                    .map(|c| c.namespace.clone())
+                    .collect(),
+            )
+        }
         fn controller(&self) -> Lookup<Arc<ControllerConfig>> {
             if self.controller_unknown {
                 return Lookup::Unknown;
+            }
+            if self.controller_missing {
+                return Lookup::Missing;
             }
             Lookup::Found(Arc::new(ControllerConfig {
                 namespace: "argo".into(),
@@ -692,6 +794,31 @@ mod tests {
     }
 
     #[test]
+    fn without_a_known_controller_a_closed_world_still_decides() {
+        let reference = RepositoryRef {
+            config_map: "repos".into(),
+            key: "main".into(),
+        };
+        let ctx = Ctx {
+            controller_missing: true,
+            lists_config_maps: true,
+            ..Ctx::default()
+        }
+        .with("team", "repos", None, &[("other", S3)]);
+        let resolved = resolve(Some(&reference), "team", &ctx);
+        assert!(
+            matches!(resolved.resolution, Resolution::RefNotFound { .. }),
+            "{resolved:?}"
+        );
+        // A ConfigMap of that name elsewhere may be in the controller's namespace: unknown.
+        let ctx = ctx.with("argo-system", "repos", None, &[("main", S3)]);
+        assert_eq!(
+            resolve(Some(&reference), "team", &ctx).resolution,
+            Resolution::Unknown
+        );
+    }
+
+    #[test]
     fn a_ref_without_key_uses_the_annotation() {
         let reference = RepositoryRef::from_value(&json!({"configMap": "repos"})).unwrap();
         let ctx = Ctx::default().with("team", "repos", Some("k"), &[("k", S3)]);
@@ -723,7 +850,7 @@ mod tests {
             panic!("{resolved:?}")
         };
         assert!(
-            error.starts_with("failed to unmarshall config map key \"v1\" for artifact repository ref \"team/#\": "),
+            error.starts_with("failed to resolve artifact repository: error getting config map for artifact repository ref \"team/#\": failed to unmarshall config map key \"v1\" for artifact repository ref \"team/#\": "),
             "{error}"
         );
     }

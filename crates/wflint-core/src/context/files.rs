@@ -176,6 +176,20 @@ impl ClusterContext for FileContext {
             None => self.absent(),
         }
     }
+
+    fn config_map_namespaces(&self, name: &str) -> Lookup<Vec<String>> {
+        if !self.closed_world {
+            return Lookup::Unknown;
+        }
+        let mut namespaces: Vec<String> = self
+            .config_maps
+            .keys()
+            .filter(|(_, n)| n == name)
+            .map(|(namespace, _)| namespace.clone())
+            .collect();
+        namespaces.sort();
+        Lookup::Found(namespaces)
+    }
 }
 
 /// Collects context objects from manifest texts, then resolves the controller configuration.

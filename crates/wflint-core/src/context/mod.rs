@@ -115,6 +115,12 @@ pub trait ClusterContext: Send + Sync {
     fn notes(&self) -> Vec<String> {
         Vec::new()
     }
+    /// The namespaces holding a ConfigMap named `name`, when the context knows every ConfigMap
+    /// (a closed world); [`Lookup::Unknown`] otherwise. Used when the controller's namespace is
+    /// not known to tell whether a ConfigMap can exist anywhere.
+    fn config_map_namespaces(&self, _name: &str) -> Lookup<Vec<String>> {
+        Lookup::Unknown
+    }
 }
 
 /// A context that knows nothing: every lookup is [`Lookup::Unknown`].
