@@ -307,19 +307,19 @@ struct PanickingContext;
 
 impl ClusterContext for PanickingContext {
     fn config_map(&self, _: &str, _: &str) -> Lookup<Arc<ConfigMapInfo>> {
-        panic!("config_map")
+        panic!("the context blew up")
     }
     fn secret(&self, _: &str, _: &str) -> Lookup<Arc<SecretKeys>> {
-        panic!("secret")
+        panic!("the context blew up")
     }
     fn workflow_template(&self, _: &str, _: &str) -> Lookup<TemplateObject> {
-        panic!("workflow_template")
+        panic!("the context blew up")
     }
     fn cluster_workflow_template(&self, _: &str) -> Lookup<TemplateObject> {
-        panic!("cluster_workflow_template")
+        panic!("the context blew up")
     }
     fn controller(&self) -> Lookup<Arc<ControllerConfig>> {
-        panic!("controller")
+        panic!("the context blew up")
     }
     fn notes(&self) -> Vec<String> {
         panic!("the context blew up")
