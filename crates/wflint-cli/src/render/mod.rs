@@ -123,3 +123,13 @@ pub(crate) fn counts(report: &Report) -> Counts {
         infos: report.count(Severity::Info),
     }
 }
+
+/// How the renderers introduce `argo_message`: for the `argo` group it is what `argo lint`
+/// prints; for the other groups it is what Argo reports at run time.
+pub(crate) fn argo_label(diagnostic: &wflint_core::Diagnostic) -> &'static str {
+    if diagnostic.rule.group == "argo" {
+        "argo lint reports"
+    } else {
+        "Argo reports at run time"
+    }
+}

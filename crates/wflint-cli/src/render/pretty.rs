@@ -65,7 +65,7 @@ impl<'a> PrettyFinding<'a> {
         };
         let mut help = diagnostic.help.clone();
         if let Some(argo) = &diagnostic.argo_message {
-            let note = format!("argo lint reports: {argo}");
+            let note = format!("{}: {argo}", super::argo_label(diagnostic));
             help = Some(match help {
                 Some(text) => format!("{text}\n{note}"),
                 None => note,
