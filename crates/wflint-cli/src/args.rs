@@ -73,10 +73,40 @@ pub(crate) enum Command {
     /// Run the admission gate: an HTTPS validating and mutating webhook for the Argo kinds.
     #[command(after_help = SERVE_EXAMPLES)]
     Serve(Box<wflint_webhook::ServeArgs>),
+    /// Print the JSON Schema of Workflow, WorkflowTemplate, ClusterWorkflowTemplate and
+    /// CronWorkflow as wflint knows them, for YAML editors (completion, hover, typos).
+    #[command(after_help = SCHEMA_EXAMPLES)]
+    Schema(SchemaArgs),
     /// Run the language server on stdin/stdout, for editors (diagnostics, quick fixes, hover).
     /// Settings (config file, context folders, policy, namespace) come from the editor's
     /// initialization options; see docs/editors.md.
     Lsp,
+}
+
+const SCHEMA_EXAMPLES: &str = "Examples:
+  wflint schema --output argo-workflows.schema.json
+  wflint schema --kind CronWorkflow
+
+Then, in a manifest for yaml-language-server (VS Code YAML, Neovim, Helix):
+  # yaml-language-server: $schema=./argo-workflows.schema.json";
+
+/// Options of `wflint schema`.
+#[derive(Debug, Args)]
+pub(crate) struct SchemaArgs {
+    /// Write the schema to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Only this kind (Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow)
+    /// instead of one schema that accepts all four.
+    #[arg(long, value_name = "KIND", value_parser = parse_kind)]
+    pub(crate) kind: Option<wflint_core::model::ArgoKind>,
+}
+
+fn parse_kind(text: &str) -> Result<wflint_core::model::ArgoKind, String> {
+    wflint_core::model::ArgoKind::from_kind(text).ok_or_else(|| {
+        format!("`{text}` is not one of Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow")
+    })
 }
 
 const SERVE_EXAMPLES: &str = "Examples:

@@ -1,4 +1,5 @@
-//! `wflint rules` and `wflint explain`: the rule catalogue as a table, JSON or documentation.
+//! `wflint rules`, `wflint explain` and `wflint schema`: the rule catalogue as a table, JSON or
+//! documentation, and the JSON Schema of the Argo kinds.
 
 use std::io::Write;
 
@@ -6,7 +7,7 @@ use serde::Serialize;
 use wflint_core::rules::{self, Rule};
 
 use crate::{
-    args::{ExplainArgs, ListFormat, RulesArgs},
+    args::{ExplainArgs, ListFormat, RulesArgs, SchemaArgs},
     error::CliError,
     output::write_stdout,
 };
@@ -88,6 +89,23 @@ pub(crate) fn explain(args: &ExplainArgs) -> Result<(), CliError> {
         )?;
         writeln!(out, "{}", rule.documentation())
     })
+}
+
+/// Print (or write) the JSON Schema for editors.
+pub(crate) fn schema(args: &SchemaArgs) -> Result<(), CliError> {
+    let schema = match args.kind {
+        Some(kind) => wflint_core::model::kind_schema(kind),
+        None => wflint_core::model::editor_schema(),
+    };
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    match &args.output {
+        Some(path) => std::fs::write(path, text).map_err(|source| CliError::Write {
+            path: path.clone(),
+            source,
+        }),
+        None => write_stdout(|out| out.write_all(text.as_bytes())),
+    }
 }
 
 #[cfg(test)]

@@ -36,6 +36,17 @@ pub(crate) enum CliError {
     )]
     Cluster(#[source] wflint_kube::KubeError),
 
+    /// An output file could not be written.
+    #[error("cannot write {}", path.display())]
+    #[diagnostic(code(wflint::output))]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+
     /// Standard input could not be read.
     #[error("cannot read standard input")]
     #[diagnostic(code(wflint::input))]

@@ -67,6 +67,7 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         ),
         Command::Rules(args) => catalog::list(&args).map(|()| Outcome::Clean),
         Command::Explain(args) => catalog::explain(&args).map(|()| Outcome::Clean),
+        Command::Schema(args) => catalog::schema(&args).map(|()| Outcome::Clean),
         Command::Serve(_) | Command::Lsp => Ok(Outcome::Clean),
     }
 }

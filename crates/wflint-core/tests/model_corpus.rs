@@ -113,6 +113,140 @@ fn every_property_of_argos_crds_is_a_known_field() {
     );
 }
 
+/// The schemas that may apply to a value described by `schema`: itself and every branch of
+/// `$ref`, `anyOf`, `oneOf`, `allOf` and `if`/`then`, recursively.
+fn branches<'a>(root: &'a Value, schema: &'a Value, out: &mut Vec<&'a Value>) {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        let name = reference.trim_start_matches("#/$defs/");
+        if let Some(target) = root["$defs"].get(name) {
+            branches(root, target, out);
+        }
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        for branch in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            branches(root, branch, out);
+        }
+    }
+    if let Some(then) = schema.get("then") {
+        branches(root, then, out);
+    }
+    out.push(schema);
+}
+
+/// Walk `value` along `schema`; push the paths of properties no branch of the schema allows.
+fn unknown_to_schema(
+    root: &Value,
+    schema: &Value,
+    value: &Value,
+    path: &str,
+    missing: &mut Vec<String>,
+) {
+    let mut all = Vec::new();
+    branches(root, schema, &mut all);
+    match value {
+        Value::Object(map) => {
+            let objects: Vec<&Value> = all
+                .iter()
+                .copied()
+                .filter(|b| {
+                    b.get("properties").is_some() || b.get("additionalProperties").is_some()
+                })
+                .collect();
+            if objects.is_empty() {
+                return; // free-form: anything goes
+            }
+            for (key, child) in map {
+                let mut children = Vec::new();
+                for branch in &objects {
+                    if let Some(property) = branch.get("properties").and_then(|p| p.get(key)) {
+                        children.push(property);
+                    } else if let Some(extra @ Value::Object(_)) =
+                        branch.get("additionalProperties")
+                    {
+                        children.push(extra);
+                    } else if branch.get("additionalProperties") == Some(&Value::Bool(true)) {
+                        children.push(&Value::Bool(true));
+                    }
+                }
+                if children.is_empty() {
+                    missing.push(format!("{path}.{key}"));
+                }
+                for child_schema in children {
+                    unknown_to_schema(root, child_schema, child, &format!("{path}.{key}"), missing);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for branch in all {
+                if let Some(item_schema) = branch.get("items") {
+                    for item in items {
+                        unknown_to_schema(root, item_schema, item, &format!("{path}[]"), missing);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_property_of_argos_crds_is_in_the_editor_schema() {
+    let Some(corpus) = corpus() else { return };
+    let crds = corpus.join("argo-schema/crds-full");
+    let schema = model::editor_schema();
+    let mut missing = Vec::new();
+    for (file, kind) in [
+        ("argoproj.io_workflows.yaml", ArgoKind::Workflow),
+        (
+            "argoproj.io_workflowtemplates.yaml",
+            ArgoKind::WorkflowTemplate,
+        ),
+        (
+            "argoproj.io_clusterworkflowtemplates.yaml",
+            ArgoKind::ClusterWorkflowTemplate,
+        ),
+        ("argoproj.io_cronworkflows.yaml", ArgoKind::CronWorkflow),
+    ] {
+        let crd = read_yaml(&crds.join(file)).remove(0);
+        let mut object = probe(&crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]);
+        let map = object.as_object_mut().expect("an object");
+        map.remove("status");
+        map.remove("metadata");
+        map.insert("kind".into(), json!(kind.as_str()));
+        unknown_to_schema(
+            &schema,
+            &model::kind_schema(kind),
+            &object,
+            kind.as_str(),
+            &mut missing,
+        );
+    }
+    assert!(
+        missing.is_empty(),
+        "CRD properties missing from the editor schema:\n{}",
+        missing.join("\n")
+    );
+    // And the walk can fail: a property the model lacks is found.
+    let mut found = Vec::new();
+    let typo = json!({"kind": "Workflow", "spec": {"templates": [{"archiveLocation": {"s3": {"bucktet": null}}}]}});
+    unknown_to_schema(
+        &schema,
+        &model::kind_schema(ArgoKind::Workflow),
+        &typo,
+        "Workflow",
+        &mut found,
+    );
+    assert_eq!(
+        found,
+        ["Workflow.spec.templates[].archiveLocation.s3.bucktet"]
+    );
+}
+
 #[test]
 fn the_probe_finds_what_the_model_lacks() {
     // Guards the CRD test above against passing vacuously.

@@ -46,7 +46,7 @@ pub(crate) fn render(
             message.push_str(help);
         }
         if let Some(argo) = &diagnostic.argo_message {
-            message.push_str("\n");
+            message.push('\n');
             message.push_str(super::argo_label(diagnostic));
             message.push_str(": ");
             message.push_str(argo);
