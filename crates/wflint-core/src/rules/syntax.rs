@@ -164,4 +164,5 @@ pub static RULES: &[&Rule] = &[
     &INVALID_ENCODING,
     &NOT_A_MAPPING,
     &INPUT_LIMIT,
+    &MISSING_KIND,
 ];
