@@ -4,5 +4,8 @@
 
 use crate::engine::{ObjectCx, Sink};
 
+pub(crate) mod dag;
+pub(crate) mod tags;
+
 /// Run every Argo validator check on one object.
 pub fn run(_cx: &ObjectCx<'_>, _sink: &mut Sink<'_>) {}
