@@ -1,85 +1,65 @@
-//! The `wflint` command line.
-//!
-//! PLACEHOLDER: minimal `lint` (JSON output), `rules` and `explain`.
+//! The `wflint` command line: parse the arguments, run a subcommand, map the outcome to the
+//! exit status (0 clean, 1 findings that fail the run, 2 wflint could not run).
 
-use std::process::ExitCode;
+use std::{io::IsTerminal, process::ExitCode};
 
-use clap::{Parser, Subcommand};
-use wflint_core::{Input, LintOptions, Severity, context::NoContext, rules};
+use clap::Parser;
 
-#[derive(Parser)]
-#[command(name = "wflint", version, about = "Lint Argo Workflows manifests")]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
+mod args;
+mod catalog;
+mod config;
+mod discover;
+mod error;
+mod lint;
+mod output;
+mod render;
 
-#[derive(Subcommand)]
-enum Command {
-    /// Lint files and folders of Argo manifests.
-    Lint {
-        /// Files or folders to lint (`-` for stdin).
-        paths: Vec<std::path::PathBuf>,
-    },
-    /// List every rule.
-    Rules,
-    /// Print the documentation of a rule.
-    Explain {
-        /// The rule code.
-        code: String,
-    },
-}
+use args::{Cli, Command};
+use error::CliError;
+use lint::Outcome;
+
+/// Exit status when findings fail the run.
+const EXIT_FINDINGS: u8 = 1;
+/// Exit status when wflint itself could not run (clap uses it for bad flags too).
+const EXIT_TOOL_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    install_error_handler();
     let cli = Cli::parse();
+    match run(cli) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(EXIT_FINDINGS),
+        Err(error) => {
+            eprintln!("{:?}", miette::Report::new(error));
+            ExitCode::from(EXIT_TOOL_ERROR)
+        }
+    }
+}
+
+/// Render tool errors without hyperlinks, and unwrapped when stderr is not a terminal (so logs
+/// and scripts see each message on one line).
+fn install_error_handler() {
+    let stderr_is_terminal = std::io::stderr().is_terminal();
+    // Only fails when a hook is already installed, which nothing else does.
+    let _ = miette::set_hook(Box::new(move |_| {
+        let mut options = miette::MietteHandlerOpts::new()
+            .terminal_links(false)
+            .break_words(false);
+        if !stderr_is_terminal {
+            options = options.width(10_000).color(false);
+        }
+        Box::new(options.build())
+    }));
+}
+
+fn run(cli: Cli) -> Result<Outcome, CliError> {
     match cli.command {
-        Command::Lint { paths } => {
-            let mut inputs = Vec::new();
-            for path in paths {
-                match std::fs::read(&path) {
-                    Ok(bytes) => inputs.push(Input {
-                        name: path.display().to_string(),
-                        bytes,
-                    }),
-                    Err(e) => {
-                        eprintln!("error: cannot read {}: {e}", path.display());
-                        return ExitCode::from(2);
-                    }
-                }
-            }
-            let report = wflint_core::lint_inputs(inputs, &NoContext, &LintOptions::default());
-            for finding in &report.findings {
-                println!(
-                    "{}: {} [{}]",
-                    finding.file.as_ref().map_or("-", |f| f.name.as_str()),
-                    finding.diagnostic.message,
-                    finding.diagnostic.code()
-                );
-            }
-            if report.count(Severity::Error) > 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Command::Rules => {
-            for rule in rules::all() {
-                println!(
-                    "{:<32} {:<10} {:<8} {}",
-                    rule.code, rule.group, rule.default_severity, rule.summary
-                );
-            }
-            ExitCode::SUCCESS
-        }
-        Command::Explain { code } => match rules::by_code(&code) {
-            Some(rule) => {
-                println!("{}", rule.documentation());
-                ExitCode::SUCCESS
-            }
-            None => {
-                eprintln!("error: unknown rule `{code}`");
-                ExitCode::from(2)
-            }
-        },
+        Command::Lint(args) => lint::run(
+            &args,
+            &lint::Environment::detect(),
+            &mut std::io::stdin().lock(),
+        ),
+        Command::Rules(args) => catalog::list(&args).map(|()| Outcome::Clean),
+        Command::Explain(args) => catalog::explain(&args).map(|()| Outcome::Clean),
     }
 }

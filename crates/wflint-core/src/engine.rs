@@ -144,6 +144,7 @@ impl<'a> Sink<'a> {
 
 /// Run every pass on one object.
 pub fn lint_object(cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
+    crate::model::unknown_fields::run(cx, sink);
     crate::validate::run(cx, sink);
     crate::artifacts::run(cx, sink);
 }
@@ -235,10 +236,29 @@ pub fn argo_kind_of(value: &serde_json::Value) -> Option<ArgoKind> {
     ArgoKind::from_kind(value.get("kind")?.as_str()?)
 }
 
+/// A document with neither `apiVersion` nor `kind` whose `spec` is clearly a workflow spec
+/// (Argo's own tests decode such YAML straight into a Workflow). wflint lints it as one and
+/// reports `missing-kind`.
+pub fn is_kindless_workflow(value: &serde_json::Value) -> bool {
+    value.get("kind").is_none()
+        && value.get("apiVersion").is_none()
+        && value
+            .get("spec")
+            .and_then(|s| s.as_object())
+            .is_some_and(|spec| {
+                ["templates", "entrypoint", "workflowTemplateRef"]
+                    .iter()
+                    .any(|k| spec.contains_key(*k))
+            })
+}
+
 /// The Argo objects of a document: the document itself, or the items of a `kind: List`.
 pub fn objects_in(value: &serde_json::Value) -> Vec<(ArgoKind, &serde_json::Value, FieldPath)> {
     if let Some(kind) = argo_kind_of(value) {
         return vec![(kind, value, FieldPath::root())];
+    }
+    if is_kindless_workflow(value) {
+        return vec![(ArgoKind::Workflow, value, FieldPath::root())];
     }
     let is_list = value
         .get("kind")
@@ -465,6 +485,16 @@ fn lint_file(
                 options,
             };
             lint_object(&cx, &mut sink);
+            if base.is_root() && is_kindless_workflow(value) {
+                sink.report(
+                    Diagnostic::new(
+                        &rules::syntax::MISSING_KIND,
+                        FieldPath::root(),
+                        "this document has no `apiVersion` and `kind`; it is linted as a Workflow",
+                    )
+                    .help("add `apiVersion: argoproj.io/v1alpha1` and `kind: Workflow`"),
+                );
+            }
             let object_ref = object_ref(kind, value, namespace, ordinal);
             for diagnostic in sink.into_diagnostics() {
                 findings.push(place(diagnostic, file, document, &base, &object_ref));

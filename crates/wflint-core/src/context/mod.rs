@@ -11,6 +11,10 @@ use std::{
 
 use crate::model::ArgoObject;
 
+pub mod files;
+
+pub use files::{ContextError, FileContext, FileContextBuilder};
+
 /// The answer to a cluster lookup.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lookup<T> {
@@ -94,7 +98,7 @@ pub struct TemplateObject {
     pub origin: Option<String>,
 }
 
-/// Source of cluster facts. Implementations: [`NoContext`], the offline file context, the
+/// Source of cluster facts. Implementations: [`NoContext`], the offline [`FileContext`], the
 /// kube-backed caches of the CLI and the webhook.
 pub trait ClusterContext: Send + Sync {
     /// A ConfigMap by namespace and name.

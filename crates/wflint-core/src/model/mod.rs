@@ -1,10 +1,38 @@
-//! The typed model of Argo Workflows objects (v4.1 API, lenient for v3.5+ fields).
+//! The typed model of Argo Workflows objects (v4.1 API, lenient for fields of v3.5 and later).
 //!
-//! PLACEHOLDER: replaced by the full model. Only the entry points below are stable API.
+//! It mirrors Argo's Go types (`pkg/apis/workflow/v1alpha1`) with Kubernetes core types from
+//! `k8s-openapi`. Decoding follows Go's JSON rules: unknown fields are ignored (the
+//! [`unknown_fields`] pass reports them), `null` means "not set", and Argo's lenient scalars
+//! accept what Argo accepts ([`AnyString`], [`IntOrString`], [`Item`]).
+//!
+//! Entry points: [`decode`] (an object of one of the four kinds), [`ArtifactRepository::from_value`]
+//! (a repository ConfigMap entry or the controller setting), [`editor_schema`] (JSON Schema for
+//! YAML editors) and [`unknown_fields::find`].
 
 use serde::Deserialize;
 
 use crate::path::FieldPath;
+
+mod artifact;
+mod cron;
+mod execution;
+mod objects;
+mod parameters;
+mod scalars;
+mod schema;
+mod template;
+pub mod unknown_fields;
+mod workflow;
+
+pub use artifact::*;
+pub use cron::*;
+pub use execution::*;
+pub use objects::*;
+pub use parameters::*;
+pub use scalars::{Amount, AnyString, IntOrString, Item, Json, StringMap};
+pub use schema::{editor_schema, kind_schema};
+pub use template::*;
+pub use workflow::*;
 
 /// The four kinds wflint lints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -20,6 +48,14 @@ pub enum ArgoKind {
 }
 
 impl ArgoKind {
+    /// All four kinds.
+    pub const ALL: [ArgoKind; 4] = [
+        ArgoKind::Workflow,
+        ArgoKind::WorkflowTemplate,
+        ArgoKind::ClusterWorkflowTemplate,
+        ArgoKind::CronWorkflow,
+    ];
+
     /// The kind for a `kind:` value, if it is one of the four.
     pub fn from_kind(kind: &str) -> Option<Self> {
         match kind {
@@ -50,16 +86,8 @@ impl ArgoKind {
 /// Kubernetes object metadata.
 pub type ObjectMeta = k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-/// PLACEHOLDER workflow spec.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WorkflowSpec {
-    /// The template to start with.
-    pub entrypoint: Option<String>,
-}
-
-/// A decoded Argo object.
-#[derive(Debug, Clone)]
+/// A decoded Argo object, reduced to what the checks need.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ArgoObject {
     /// Which kind.
     pub kind: ArgoKind,
@@ -67,6 +95,39 @@ pub struct ArgoObject {
     pub metadata: ObjectMeta,
     /// Its workflow spec (for a CronWorkflow: `spec.workflowSpec`).
     pub spec: WorkflowSpec,
+    /// For a CronWorkflow: the rest of its spec (schedules, policies).
+    pub cron: Option<CronOptions>,
+}
+
+impl ArgoObject {
+    /// Where [`ArgoObject::spec`] sits in the object: `spec`, or `spec.workflowSpec` for a
+    /// CronWorkflow.
+    pub fn spec_path(&self) -> FieldPath {
+        spec_path_of(self.kind)
+    }
+
+    /// `metadata.name`, else `metadata.generateName` (empty when neither is set).
+    pub fn name(&self) -> &str {
+        self.metadata
+            .name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .or(self.metadata.generate_name.as_deref())
+            .unwrap_or_default()
+    }
+
+    /// `metadata.namespace`, if set and not empty.
+    pub fn namespace(&self) -> Option<&str> {
+        self.metadata.namespace.as_deref().filter(|n| !n.is_empty())
+    }
+}
+
+/// Where the workflow spec of an object of `kind` sits.
+pub fn spec_path_of(kind: ArgoKind) -> FieldPath {
+    match kind {
+        ArgoKind::CronWorkflow => FieldPath::root().key("spec").key("workflowSpec"),
+        _ => FieldPath::root().key("spec"),
+    }
 }
 
 /// The object could not be decoded into the model (a type error).
@@ -79,29 +140,79 @@ pub struct DecodeError {
     pub message: String,
 }
 
-/// Decode an object of one of the four kinds from its JSON value.
+/// Decode an object of one of the four kinds from its JSON value. Unknown fields are ignored;
+/// a value of the wrong type is an error at its path.
 pub fn decode(kind: ArgoKind, value: &serde_json::Value) -> Result<ArgoObject, DecodeError> {
-    let metadata = match value.get("metadata") {
-        Some(m) => serde_json::from_value(m.clone()).map_err(|e| DecodeError {
-            path: FieldPath::root().key("metadata"),
-            message: e.to_string(),
-        })?,
-        None => ObjectMeta::default(),
-    };
-    let spec_value = match kind {
-        ArgoKind::CronWorkflow => value.get("spec").and_then(|s| s.get("workflowSpec")),
-        _ => value.get("spec"),
-    };
-    let spec = match spec_value {
-        Some(s) => serde_json::from_value(s.clone()).map_err(|e| DecodeError {
-            path: FieldPath::root().key("spec"),
-            message: e.to_string(),
-        })?,
-        None => WorkflowSpec::default(),
+    decode_object(kind, value).map_err(|error| DecodeError {
+        path: unknown_fields::refine_type_error(schema::Root::Kind(kind), value, &error.path),
+        ..error
+    })
+}
+
+fn decode_object(kind: ArgoKind, value: &serde_json::Value) -> Result<ArgoObject, DecodeError> {
+    let root = FieldPath::root();
+    if !value.is_object() {
+        return Err(DecodeError {
+            path: root,
+            message: "expected a mapping".to_string(),
+        });
+    }
+    let metadata: ObjectMeta = decode_field(value, "metadata", &root)?;
+    let spec_root = root.key("spec");
+    let (spec, cron) = match kind {
+        ArgoKind::CronWorkflow => {
+            let options: CronOptions = decode_field(value, "spec", &root)?;
+            let spec = match value.get("spec") {
+                Some(spec_value) if spec_value.is_object() => {
+                    decode_field(spec_value, "workflowSpec", &spec_root)?
+                }
+                _ => WorkflowSpec::default(),
+            };
+            (spec, Some(options))
+        }
+        _ => (decode_field(value, "spec", &root)?, None),
     };
     Ok(ArgoObject {
         kind,
         metadata,
         spec,
+        cron,
+    })
+}
+
+/// Decode `parent[key]` (absent or `null` gives the default), reporting errors under `base`.
+fn decode_field<T>(
+    parent: &serde_json::Value,
+    key: &str,
+    base: &FieldPath,
+) -> Result<T, DecodeError>
+where
+    T: Default + for<'de> Deserialize<'de>,
+{
+    match parent.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(T::default()),
+        Some(value) => decode_at(value, base.key(key)),
+    }
+}
+
+/// Decode `value` as a `T`, reporting a type error with its path below `base`.
+pub(crate) fn decode_at<T>(value: &serde_json::Value, base: FieldPath) -> Result<T, DecodeError>
+where
+    T: for<'de> Deserialize<'de>,
+{
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let mut path = base;
+        for segment in error.path().iter() {
+            match segment {
+                serde_path_to_error::Segment::Seq { index } => path.push_index(*index),
+                serde_path_to_error::Segment::Map { key } => path.push_key(key.as_str()),
+                serde_path_to_error::Segment::Enum { .. }
+                | serde_path_to_error::Segment::Unknown => {}
+            }
+        }
+        DecodeError {
+            path,
+            message: error.into_inner().to_string(),
+        }
     })
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use crate::diagnostic::Severity;
 
 pub mod argo;
+pub mod argo_checks;
 pub mod artifacts;
 pub mod syntax;
 
@@ -85,6 +86,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     syntax::RULES
         .iter()
         .chain(argo::RULES.iter())
+        .chain(argo_checks::RULES.iter())
         .chain(artifacts::RULES.iter())
         .copied()
 }

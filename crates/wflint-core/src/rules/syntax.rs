@@ -129,6 +129,34 @@ declare_rule! {
     }
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Reports a document without `apiVersion` and `kind` whose `spec` is clearly a workflow
+    /// spec (it has `templates`, `entrypoint` or `workflowTemplateRef`). wflint lints it as a
+    /// `Workflow` so that its other problems are reported too.
+    ///
+    /// ## Why it matters
+    /// `kubectl apply` refuses it (`Object 'Kind' is missing`) and `argo lint` skips it, then
+    /// fails with "found nothing to lint".
+    ///
+    /// ## Example
+    /// ```yaml
+    /// metadata:
+    ///   generateName: hello-
+    /// spec:
+    ///   entrypoint: main
+    /// ```
+    ///
+    /// ## Fix
+    /// Add `apiVersion: argoproj.io/v1alpha1` and `kind: Workflow` (or the kind you meant).
+    pub static MISSING_KIND = {
+        code: "missing-kind",
+        group: "syntax",
+        severity: Error,
+        summary: "a workflow document has no apiVersion and kind",
+    }
+}
+
 /// The rules of this group.
 pub static RULES: &[&Rule] = &[
     &YAML_SYNTAX,

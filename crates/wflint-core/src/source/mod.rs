@@ -132,6 +132,12 @@ impl Document {
     /// short span at its deepest existing ancestor (the key that holds it, or the `name` of the
     /// list item that holds it).
     pub fn locate(&self, path: &FieldPath, target: Target) -> Option<Span> {
+        if path.is_root() {
+            // The whole object is rarely useful to underline: point at its first key.
+            if let NodeKind::Map(entries) = &self.tree.kind {
+                return Some(entries.first().map_or(self.tree.span, |e| e.key_span));
+            }
+        }
         let mut node = &self.tree;
         let mut entry: Option<&Entry> = None;
         let mut in_item = false;
