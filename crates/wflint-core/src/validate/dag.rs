@@ -1,392 +1,490 @@
-//! DAG graph logic as Argo's validator and controller see it: which tasks a task depends on
-//! (from `dependencies` or from the names in a `depends` expression), the topological order the
-//! validator walks tasks in, task ancestry and the `depends` result names.
-//!
-//! Everything here works on [`TaskShape`]s, so it needs nothing from the model.
+//! DAG templates (`validateDAG`): tasks sorted topologically, task names, `depends` rules,
+//! every callee validated (fake arguments) before any task is checked, then each task's
+//! variables, arguments, ancestor references and its callee with the real arguments.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::LazyLock,
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use crate::{
+    diagnostic::Diagnostic,
+    model::{DagTask, Template},
+    path::FieldPath,
+    rules::argo as rules,
 };
 
-use regex::Regex;
+use super::{
+    checks,
+    depends::{self, Dependencies, DependencyType, SortError, TaskShape},
+    names,
+    scope::Scope,
+    steps::{add_items, loop_finding},
+    tags,
+    walk::{Args, Base, Holder, Resolution, Validator},
+};
 
-/// `name.Result` or a bare task name, as in `common.GetTaskDependencies` (leftmost-first, lazy
-/// name before the dot, result starting with a capital letter).
-static TASK_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"([a-zA-Z0-9][-a-zA-Z0-9]*?\.[A-Z][a-zA-Z]+)|([a-zA-Z0-9][-a-zA-Z0-9]*)").ok()
-});
-
-/// `name.Result` only (`common.ValidateTaskResults`).
-static TASK_RESULT: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"([a-zA-Z0-9][-a-zA-Z0-9]*?\.[A-Z][a-zA-Z]+)").ok());
-
-/// The results a `depends` expression may test.
-pub(crate) const TASK_RESULTS: [&str; 8] = [
-    "Succeeded",
-    "Failed",
-    "Errored",
-    "Skipped",
-    "Omitted",
-    "Daemoned",
-    "AnySucceeded",
-    "AllFailed",
-];
-
-/// What the graph logic needs to know of one DAG task.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct TaskShape<'a> {
-    /// `name`.
-    pub(crate) name: &'a str,
-    /// `depends` (empty when absent).
-    pub(crate) depends: &'a str,
-    /// `dependencies`.
-    pub(crate) dependencies: Vec<&'a str>,
-    /// `continueOn.error`.
-    pub(crate) continue_on_error: bool,
-    /// `continueOn.failed`.
-    pub(crate) continue_on_failed: bool,
-}
-
-/// How a task depends on another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum DependencyType {
-    /// An ordinary dependency.
-    Task,
-    /// Through `.AnySucceeded` / `.AllFailed`, which need the dependency to loop.
-    Items,
-}
-
-/// The dependencies of a task, in order of first mention.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Dependencies(pub(crate) Vec<(String, DependencyType)>);
-
-impl Dependencies {
-    fn set(&mut self, name: &str, kind: DependencyType, overwrite: bool) {
-        match self.0.iter_mut().find(|(n, _)| n == name) {
-            Some(entry) if overwrite => entry.1 = kind,
-            Some(_) => {}
-            None => self.0.push((name.to_string(), kind)),
+impl Validator<'_> {
+    /// `validateDAG` on the substituted template `template` (JSON `value`) at `place`.
+    pub(crate) fn validate_dag(
+        &mut self,
+        template: &Template,
+        value: &Value,
+        place: &FieldPath,
+        base: &Base<'_>,
+        scope: &mut Scope,
+    ) {
+        self.check_with(|out| checks::non_leaf(template, place, out));
+        let name = template.name.as_str();
+        let tasks = template.dag_tasks();
+        let tasks_at = place.key("dag").key("tasks");
+        if tasks.is_empty() {
+            self.emit(
+                Diagnostic::new(
+                    &rules::DAG_EMPTY,
+                    place.key("dag"),
+                    format!("DAG template `{name}` has no tasks"),
+                )
+                .on_key()
+                .argo(format!("templates.{name} must have at least one task"))
+                .help("add tasks under `dag.tasks`, or remove the template"),
+            );
+            return;
         }
-    }
-
-    /// The names.
-    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(n, _)| n.as_str())
-    }
-}
-
-/// The `depends` logic of a task: its own `depends`, else its `dependencies` expanded as Argo
-/// does (`(A.Succeeded || A.Skipped || A.Daemoned)`, plus `Errored`/`Failed` for a dependency
-/// with `continueOn`).
-fn depends_logic(task: &TaskShape<'_>, tasks: &HashMap<&str, &TaskShape<'_>>) -> String {
-    if !task.depends.is_empty() {
-        return task.depends.to_string();
-    }
-    task.dependencies
-        .iter()
-        .map(|dep| expand(dep, tasks.get(dep).copied()))
-        .collect::<Vec<_>>()
-        .join(" && ")
-}
-
-fn expand(name: &str, task: Option<&TaskShape<'_>>) -> String {
-    let mut results = vec!["Succeeded", "Skipped", "Daemoned"];
-    if let Some(task) = task {
-        if task.continue_on_error {
-            results.push("Errored");
+        let using_depends = tasks.iter().any(|t| !t.depends.is_empty());
+        let shapes: Vec<TaskShape<'_>> = tasks.iter().map(shape).collect();
+        let mut by_name: HashMap<&str, &TaskShape<'_>> = HashMap::new();
+        for s in &shapes {
+            by_name.entry(s.name).or_insert(s);
         }
-        if task.continue_on_failed {
-            results.push("Failed");
-        }
-    }
-    let parts: Vec<String> = results.iter().map(|r| format!("{name}.{r}")).collect();
-    format!("({})", parts.join(" || "))
-}
-
-/// The tasks `task` depends on (`common.GetTaskDependencies`): every `name.Result` and every
-/// bare name-like token of its depends logic. A lower-case result (`A.succeeded`) is not a
-/// result, so `succeeded` becomes a (bogus) dependency, exactly as in Argo.
-pub(crate) fn task_dependencies(
-    task: &TaskShape<'_>,
-    tasks: &HashMap<&str, &TaskShape<'_>>,
-) -> Dependencies {
-    let logic = depends_logic(task, tasks);
-    let mut out = Dependencies::default();
-    let Some(regex) = TASK_NAME.as_ref() else {
-        return out;
-    };
-    for captures in regex.captures_iter(&logic) {
-        if let Some(with_result) = captures.get(1) {
-            let (name, result) = with_result
-                .as_str()
-                .split_once('.')
-                .unwrap_or((with_result.as_str(), ""));
-            if result == "AnySucceeded" || result == "AllFailed" {
-                out.set(name, DependencyType::Items, true);
-            } else {
-                out.set(name, DependencyType::Task, false);
+        let dependencies: Vec<Dependencies> = shapes
+            .iter()
+            .map(|s| depends::task_dependencies(s, &by_name))
+            .collect();
+        let names: Vec<&str> = shapes.iter().map(|s| s.name).collect();
+        let order = match depends::topological_order(&names, &dependencies) {
+            Ok(order) => order,
+            Err(_) => {
+                self.report_sort_problems(name, tasks, &names, &dependencies, &tasks_at);
+                (0..tasks.len()).collect()
             }
-        } else if let Some(bare) = captures.get(2) {
-            out.set(bare.as_str(), DependencyType::Task, true);
-        }
-    }
-    out
-}
+        };
+        let index_of: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, n)| (*n, i))
+            .collect();
 
-/// `name.Result` pairs of a `depends` expression whose result Argo does not know, as
-/// `(result, task)` (`common.ValidateTaskResults`).
-pub(crate) fn invalid_task_results(depends: &str) -> Vec<(String, String)> {
-    let Some(regex) = TASK_RESULT.as_ref() else {
-        return Vec::new();
-    };
-    regex
-        .find_iter(depends)
-        .filter_map(|m| {
-            let (task, result) = m.as_str().split_once('.')?;
-            (!TASK_RESULTS.contains(&result)).then(|| (result.to_string(), task.to_string()))
-        })
-        .collect()
-}
-
-/// Why the topological sort of a DAG failed (`sorting.TopologicalSorting`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum SortError {
-    /// Two tasks share a name.
-    Duplicated(String),
-    /// A dependency names no task.
-    InvalidDependency(String),
-    /// The graph has a cycle.
-    Cycle,
-}
-
-impl std::fmt::Display for SortError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SortError::Duplicated(name) => write!(f, "duplicated nodeName {name}"),
-            SortError::InvalidDependency(name) => write!(f, "invalid dependency {name}"),
-            SortError::Cycle => f.write_str("graph with cycle"),
-        }
-    }
-}
-
-/// Task indices in the order Argo's validator walks them (Kahn's algorithm; roots in document
-/// order where Go's map order is random).
-pub(crate) fn topological_order(
-    names: &[&str],
-    dependencies: &[Dependencies],
-) -> Result<Vec<usize>, SortError> {
-    let mut index_of: HashMap<&str, usize> = HashMap::with_capacity(names.len());
-    for (i, name) in names.iter().enumerate() {
-        if index_of.insert(name, i).is_some() {
-            return Err(SortError::Duplicated((*name).to_string()));
-        }
-    }
-    let mut pending: Vec<usize> = dependencies.iter().map(|d| d.0.len()).collect();
-    let mut next: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
-    for (i, deps) in dependencies.iter().enumerate() {
-        for dep in deps.names() {
-            let Some(&d) = index_of.get(dep) else {
-                return Err(SortError::InvalidDependency(dep.to_string()));
-            };
-            next[d].push(i);
-        }
-    }
-    let mut order: Vec<usize> = (0..names.len()).filter(|&i| pending[i] == 0).collect();
-    let mut head = 0;
-    while head < order.len() {
-        let current = order[head];
-        for &n in &next[current] {
-            if pending[n] == 1 {
-                order.push(n);
+        for (sorted, &index) in order.iter().enumerate() {
+            let task = &tasks[index];
+            let at = tasks_at.index(index);
+            if task.name.is_empty() {
+                self.emit(
+                    Diagnostic::new(
+                        &rules::STEP_NAME_INVALID,
+                        at.clone(),
+                        "this task has no name",
+                    )
+                    .argo(format!("templates.{name}.tasks[{sorted}].name is required"))
+                    .help("add `name: <task name>`"),
+                );
+            } else if let Some(reasons) = names::field_name_problems(&task.name) {
+                self.emit(
+                    Diagnostic::new(
+                        &rules::STEP_NAME_INVALID,
+                        at.key("name"),
+                        format!("task name `{}` is invalid: {reasons}", task.name),
+                    )
+                    .argo(format!(
+                        "templates.{name}.tasks[{sorted}].name: '{}' is invalid: {reasons}",
+                        task.name
+                    ))
+                    .help("use letters, digits and `-`, starting with a letter or digit"),
+                );
             }
-            pending[n] = pending[n].saturating_sub(1);
         }
-        head += 1;
-    }
-    if order.len() < names.len() {
-        return Err(SortError::Cycle);
-    }
-    Ok(order)
-}
 
-/// One cycle of the dependency graph, as task names (first name repeated at the end), if any.
-pub(crate) fn find_cycle(names: &[&str], dependencies: &[Dependencies]) -> Option<Vec<String>> {
-    let index_of: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    // 0 = unvisited, 1 = on the stack, 2 = done
-    let mut state = vec![0u8; names.len()];
-    let mut stack: Vec<usize> = Vec::new();
-    fn visit(
-        at: usize,
-        dependencies: &[Dependencies],
-        index_of: &HashMap<&str, usize>,
-        state: &mut [u8],
-        stack: &mut Vec<usize>,
-    ) -> Option<Vec<usize>> {
-        state[at] = 1;
-        stack.push(at);
-        for dep in dependencies[at].names() {
-            let Some(&d) = index_of.get(dep) else {
+        let mut callees: HashMap<usize, Resolution> = HashMap::new();
+        for &index in &order {
+            let task = &tasks[index];
+            let at = tasks_at.index(index);
+            let task_prefix = format!("templates.{name}.tasks.{} ", task.name);
+            self.check_task_depends(name, task, &at, using_depends);
+            let holder = Holder::of_call(task, &at);
+            let callee = self.prefixed(task_prefix.clone(), |v| {
+                v.validate_holder(&holder, base, Args::Fake)
+            });
+            let aggregate = !task.with_items.is_empty() || !task.with_param.is_empty();
+            self.add_outputs(&callee, "tasks", &task.name, scope, aggregate, false);
+            callees.insert(index, callee);
+            for (result, dependency) in depends::invalid_task_results(&task.depends) {
+                self.emit(
+                    Diagnostic::new(
+                        &rules::DAG_DEPENDENCY_INVALID,
+                        at.key("depends"),
+                        format!(
+                            "`{dependency}.{result}` is not a task result; use Succeeded, Failed, Errored, Skipped, Omitted, Daemoned, AnySucceeded or AllFailed"
+                        ),
+                    )
+                    .argo(format!(
+                        "{task_prefix}task result '{result}' for task '{dependency}' is invalid"
+                    ))
+                    .help("task results are capitalised, e.g. `A.Succeeded`"),
+                );
+            }
+            for (dependency, kind) in &dependencies[index].0 {
+                let Some(&target) = index_of.get(dependency.as_str()) else {
+                    continue;
+                };
+                let target_task = &tasks[target];
+                let loops = !target_task.with_items.is_empty()
+                    || !target_task.with_param.is_empty()
+                    || target_task.with_sequence.is_some();
+                if *kind == DependencyType::Items && !loops {
+                    self.emit(
+                        Diagnostic::new(
+                            &rules::DAG_DEPENDENCY_INVALID,
+                            at.key("depends"),
+                            format!(
+                                "`.AnySucceeded`/`.AllFailed` need task `{dependency}` to loop (withItems, withParam or withSequence), and it does not"
+                            ),
+                        )
+                        // Argo prints the dependency's name where the task's would be expected.
+                        .argo(format!(
+                            "templates.{name}.tasks.{dependency} dependency '{dependency}' uses an items-based condition such as .AnySucceeded or .AllFailed but does not contain any items"
+                        ))
+                        .help("use `.Succeeded`/`.Failed` for a task that runs once"),
+                    );
+                }
+            }
+        }
+
+        let dag_at = place.key("dag");
+        let target = template.dag.as_ref().map_or("", |d| d.target.as_str());
+        self.resolve_text(
+            target,
+            &dag_at.key("target"),
+            scope,
+            &format!("templates.{name}.targets "),
+            name,
+        );
+        if !target.is_empty() {
+            for target_name in target.split(' ') {
+                if tags::is_parameter(target_name) || index_of.contains_key(target_name) {
+                    continue;
+                }
+                self.emit(
+                    Diagnostic::new(
+                        &rules::DAG_TARGET_INVALID,
+                        dag_at.key("target"),
+                        format!("target `{target_name}` is not a task of DAG `{name}`"),
+                    )
+                    .argo(format!(
+                        "templates.{name}.targets: target '{target_name}' is not defined"
+                    ))
+                    .help("list task names separated by single spaces"),
+                );
+            }
+        }
+
+        for &index in &order {
+            let task = &tasks[index];
+            let at = tasks_at.index(index);
+            let callee = callees.get(&index).cloned().unwrap_or(Resolution::Skipped);
+            if !task.hooks.is_empty() {
+                scope.add(format!("tasks.{}.status", task.name));
+            }
+            self.add_outputs(&callee, "tasks", &task.name, scope, false, false);
+            let mut task_scope = scope.clone();
+            let ancestry = depends::ancestry(index, &names, &dependencies);
+            for &ancestor in &ancestry {
+                let ancestor_task = &tasks[ancestor];
+                let aggregate =
+                    !ancestor_task.with_items.is_empty() || !ancestor_task.with_param.is_empty();
+                let resolution = callees
+                    .get(&ancestor)
+                    .cloned()
+                    .unwrap_or(Resolution::Skipped);
+                self.add_outputs(
+                    &resolution,
+                    "tasks",
+                    &ancestor_task.name,
+                    &mut task_scope,
+                    aggregate,
+                    true,
+                );
+            }
+            if let Some(inline) = &task.inline {
+                for parameter in &inline.inputs.parameters {
+                    task_scope.add(format!("inputs.parameters.{}", parameter.name));
+                }
+            }
+            let task_prefix = format!("templates.{name}.tasks.{} ", task.name);
+            for error in add_items(
+                &task.with_items,
+                &task.with_param,
+                task.with_sequence.as_ref(),
+                &mut task_scope,
+            ) {
+                self.emit(loop_finding(&at, error, &task_prefix));
+            }
+            if let Some(task_value) = value
+                .get("dag")
+                .and_then(|d| d.get("tasks"))
+                .and_then(|t| t.get(index))
+            {
+                self.resolve_value(task_value, &at, &task_scope, &task_prefix, name);
+            }
+            let arguments_prefix = format!("templates.{name}.tasks.{}.arguments.", task.name);
+            let arguments_at = at.key("arguments");
+            self.check_with(|out| {
+                checks::arguments(
+                    &task.arguments,
+                    &arguments_at,
+                    &arguments_prefix,
+                    false,
+                    out,
+                );
+            });
+            let ancestor_names: HashSet<&str> =
+                ancestry.iter().map(|&i| tasks[i].name.as_str()).collect();
+            self.check_ancestor_references(task, &at, &ancestor_names, &task_prefix);
+            let holder = Holder::of_call(task, &at);
+            self.prefixed(task_prefix, |v| {
+                v.validate_holder(&holder, base, Args::Real(&task.arguments))
+            });
+        }
+    }
+
+    /// D5-D7: names starting with a digit, and `depends` mixed with `dependencies` or
+    /// `continueOn`.
+    fn check_task_depends(
+        &mut self,
+        name: &str,
+        task: &DagTask,
+        at: &FieldPath,
+        using_depends: bool,
+    ) {
+        let starts_with_digit = task.name.bytes().next().is_some_and(|b| b.is_ascii_digit());
+        if (using_depends || !task.dependencies.is_empty()) && starts_with_digit {
+            self.emit(
+                Diagnostic::new(
+                    &rules::DAG_DEPENDS_CONFLICT,
+                    at.key("name"),
+                    format!(
+                        "task name `{}` starts with a digit, which `depends`/`dependencies` cannot refer to",
+                        task.name
+                    ),
+                )
+                .argo(format!(
+                    "templates.{name}.tasks.{} name cannot begin with a digit when using either 'depends' or 'dependencies'",
+                    task.name
+                ))
+                .help("start the task name with a letter"),
+            );
+        }
+        if using_depends && !task.dependencies.is_empty() {
+            self.emit(
+                Diagnostic::new(
+                    &rules::DAG_DEPENDS_CONFLICT,
+                    at.key("dependencies"),
+                    format!(
+                        "task `{}` uses `dependencies` in a DAG whose tasks use `depends`",
+                        task.name
+                    ),
+                )
+                .on_key()
+                .argo(format!(
+                    "templates.{name} cannot use both 'depends' and 'dependencies' in the same DAG template"
+                ))
+                .help("write the dependencies as `depends: \"A && B\"`"),
+            );
+        }
+        if using_depends && task.continue_on.is_some() {
+            self.emit(
+                Diagnostic::new(
+                    &rules::DAG_DEPENDS_CONFLICT,
+                    at.key("continueOn"),
+                    format!(
+                        "task `{}` uses `continueOn` in a DAG whose tasks use `depends`",
+                        task.name
+                    ),
+                )
+                .on_key()
+                .argo(format!(
+                    "templates.{name} cannot use 'continueOn' when using 'depends'. Instead use 'dep-task.Failed'/'dep-task.Errored'"
+                ))
+                .help("remove `continueOn` and let dependent tasks use `dep-task.Failed`/`dep-task.Errored`"),
+            );
+        }
+    }
+
+    /// D17: argument values that start with `{{tasks.X.` (artifact `from`) must name an
+    /// ancestor.
+    fn check_ancestor_references(
+        &mut self,
+        task: &DagTask,
+        at: &FieldPath,
+        ancestors: &HashSet<&str>,
+        task_prefix: &str,
+    ) {
+        let referenced = |text: &str| -> Option<String> {
+            if !text.starts_with("{{tasks.") {
+                return None;
+            }
+            let producer = text.split('.').nth(1).unwrap_or_default();
+            (!ancestors.contains(producer)).then(|| producer.to_string())
+        };
+        for (index, parameter) in task.arguments.parameters.iter().enumerate() {
+            let Some(value) = parameter.value.as_deref() else {
                 continue;
             };
-            if state[d] == 1 {
-                let from = stack.iter().position(|&s| s == d).unwrap_or(0);
-                let mut cycle = stack[from..].to_vec();
-                cycle.push(d);
-                return Some(cycle);
-            }
-            if state[d] == 0 {
-                if let Some(cycle) = visit(d, dependencies, index_of, state, stack) {
-                    return Some(cycle);
-                }
+            if let Some(producer) = referenced(value) {
+                self.emit(missing_dependency(
+                    task,
+                    at.key("arguments")
+                        .key("parameters")
+                        .index(index)
+                        .key("value"),
+                    &producer,
+                    "parameter",
+                    &parameter.name,
+                    task_prefix,
+                ));
             }
         }
-        stack.pop();
-        state[at] = 2;
-        None
+        for (index, artifact) in task.arguments.artifacts.iter().enumerate() {
+            if let Some(producer) = referenced(&artifact.from) {
+                self.emit(missing_dependency(
+                    task,
+                    at.key("arguments")
+                        .key("artifacts")
+                        .index(index)
+                        .key("from"),
+                    &producer,
+                    "artifact",
+                    &artifact.name,
+                    task_prefix,
+                ));
+            }
+        }
     }
-    (0..names.len()).find_map(|start| {
-        if state[start] != 0 {
-            return None;
+
+    /// D3 in full: every duplicate name, every unknown dependency, and a cycle.
+    fn report_sort_problems(
+        &mut self,
+        name: &str,
+        tasks: &[DagTask],
+        names: &[&str],
+        dependencies: &[Dependencies],
+        tasks_at: &FieldPath,
+    ) {
+        let prefix = format!("templates.{name} sorting failed: ");
+        let mut seen = HashSet::new();
+        let known: HashSet<&str> = names.iter().copied().collect();
+        for (index, task) in tasks.iter().enumerate() {
+            if !seen.insert(task.name.as_str()) {
+                self.emit(
+                    Diagnostic::new(
+                        &rules::STEP_NAME_INVALID,
+                        tasks_at.index(index).key("name"),
+                        format!("task name `{}` is used twice in DAG `{name}`", task.name),
+                    )
+                    .argo(format!(
+                        "{prefix}{}",
+                        SortError::Duplicated(task.name.clone())
+                    ))
+                    .help("give every task of a DAG its own name"),
+                );
+            }
         }
-        visit(start, dependencies, &index_of, &mut state, &mut stack)
-            .map(|cycle| cycle.iter().map(|&i| names[i].to_string()).collect())
-    })
+        for (index, task) in tasks.iter().enumerate() {
+            for dependency in dependencies[index].names() {
+                if known.contains(dependency) {
+                    continue;
+                }
+                let field = if task.depends.is_empty() {
+                    "dependencies"
+                } else {
+                    "depends"
+                };
+                let suggestion =
+                    super::walk::closest(dependency, names.iter().copied()).map(str::to_string);
+                let mut diagnostic = Diagnostic::new(
+                    &rules::DAG_DEPENDENCY_INVALID,
+                    tasks_at.index(index).key(field),
+                    format!(
+                        "task `{}` depends on `{dependency}`, which is not a task of DAG `{name}`",
+                        task.name
+                    ),
+                )
+                .argo(format!(
+                    "{prefix}{}",
+                    SortError::InvalidDependency(dependency.to_string())
+                ));
+                diagnostic = match suggestion {
+                    Some(s) => diagnostic.help(format!("did you mean `{s}`?")),
+                    None => diagnostic.help(
+                        "name a task of this DAG; task results are capitalised (`A.Succeeded`)",
+                    ),
+                };
+                self.emit(diagnostic);
+            }
+        }
+        if let Some(cycle) = depends::find_cycle(names, dependencies) {
+            let first = cycle.first().cloned().unwrap_or_default();
+            let index = names.iter().position(|n| *n == first).unwrap_or(0);
+            let field = if tasks[index].depends.is_empty() {
+                "dependencies"
+            } else {
+                "depends"
+            };
+            self.emit(
+                Diagnostic::new(
+                    &rules::DAG_CYCLE,
+                    tasks_at.index(index).key(field),
+                    format!(
+                        "tasks of DAG `{name}` depend on each other in a cycle: {}",
+                        cycle.join(" -> ")
+                    ),
+                )
+                .argo(format!("{prefix}{}", SortError::Cycle))
+                .help("remove one of the dependencies of the cycle"),
+            );
+        }
+    }
 }
 
-/// The (transitive) ancestors of task `at`, dependencies first (`common.GetTaskAncestry`; cycles
-/// and unknown names are tolerated).
-pub(crate) fn ancestry(at: usize, names: &[&str], dependencies: &[Dependencies]) -> Vec<usize> {
-    let index_of: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let mut seen: HashSet<usize> = HashSet::new();
-    let mut out = Vec::new();
-    // Iterative post-order DFS so a deep chain cannot overflow the stack.
-    let mut stack: Vec<(usize, usize)> = vec![(at, 0)];
-    seen.insert(at);
-    while let Some(top) = stack.last_mut() {
-        let (node, child) = *top;
-        match dependencies[node].0.get(child) {
-            Some((dep, _)) => {
-                top.1 += 1;
-                if let Some(&d) = index_of.get(dep.as_str()) {
-                    if seen.insert(d) {
-                        stack.push((d, 0));
-                    }
-                }
-            }
-            None => {
-                stack.pop();
-                if node != at {
-                    out.push(node);
-                }
-            }
-        }
+fn shape(task: &DagTask) -> TaskShape<'_> {
+    TaskShape {
+        name: &task.name,
+        depends: &task.depends,
+        dependencies: task.dependencies.iter().map(String::as_str).collect(),
+        continue_on_error: task.continue_on.as_ref().is_some_and(|c| c.error),
+        continue_on_failed: task.continue_on.as_ref().is_some_and(|c| c.failed),
     }
-    out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn shape<'a>(name: &'a str, depends: &'a str, dependencies: &[&'a str]) -> TaskShape<'a> {
-        TaskShape {
-            name,
-            depends,
-            dependencies: dependencies.to_vec(),
-            ..TaskShape::default()
-        }
-    }
-
-    fn deps_of(tasks: &[TaskShape<'_>]) -> Vec<Dependencies> {
-        let by_name: HashMap<&str, &TaskShape<'_>> = tasks.iter().map(|t| (t.name, t)).collect();
-        tasks
-            .iter()
-            .map(|t| task_dependencies(t, &by_name))
-            .collect()
-    }
-
-    #[test]
-    fn depends_expressions_name_their_tasks() {
-        let tasks = [
-            shape("A", "", &[]),
-            shape("B", "A.Succeeded || (A.Failed && !C)", &[]),
-            shape("C", "A.AnySucceeded && my-task.Failed", &[]),
-            shape("D", "A.succeeded", &[]),
-        ];
-        let deps = deps_of(&tasks);
-        assert_eq!(deps[1].names().collect::<Vec<_>>(), vec!["A", "C"]);
-        assert_eq!(
-            deps[2].0,
-            vec![
-                ("A".to_string(), DependencyType::Items),
-                ("my-task".to_string(), DependencyType::Task)
-            ]
-        );
-        assert_eq!(deps[3].names().collect::<Vec<_>>(), vec!["A", "succeeded"]);
-    }
-
-    #[test]
-    fn dependencies_lists_are_expanded() {
-        let tasks = [shape("A", "", &[]), shape("B", "", &["A"])];
-        let deps = deps_of(&tasks);
-        assert_eq!(deps[1].names().collect::<Vec<_>>(), vec!["A"]);
-    }
-
-    #[test]
-    fn sorting_reports_duplicates_unknowns_and_cycles() {
-        let names = ["A", "B", "C"];
-        let tasks = [
-            shape("A", "", &[]),
-            shape("B", "C", &[]),
-            shape("C", "A", &[]),
-        ];
-        assert_eq!(
-            topological_order(&names, &deps_of(&tasks)),
-            Ok(vec![0, 2, 1])
-        );
-        let dup = [shape("A", "", &[]), shape("A", "", &[])];
-        assert_eq!(
-            topological_order(&["A", "A"], &deps_of(&dup)),
-            Err(SortError::Duplicated("A".into()))
-        );
-        let unknown = [shape("A", "X", &[])];
-        assert_eq!(
-            topological_order(&["A"], &deps_of(&unknown)),
-            Err(SortError::InvalidDependency("X".into()))
-        );
-        let cycle = [
-            shape("A", "", &["C"]),
-            shape("B", "", &["A"]),
-            shape("C", "", &["A"]),
-        ];
-        let deps = deps_of(&cycle);
-        assert_eq!(topological_order(&names, &deps), Err(SortError::Cycle));
-        assert_eq!(
-            find_cycle(&names, &deps),
-            Some(vec!["A".to_string(), "C".to_string(), "A".to_string()])
-        );
-    }
-
-    #[test]
-    fn ancestry_is_transitive() {
-        let names = ["A", "B", "C", "D"];
-        let tasks = [
-            shape("A", "", &[]),
-            shape("B", "A", &[]),
-            shape("C", "B", &[]),
-            shape("D", "", &[]),
-        ];
-        let deps = deps_of(&tasks);
-        assert_eq!(ancestry(2, &names, &deps), vec![0, 1]);
-        assert!(ancestry(3, &names, &deps).is_empty());
-    }
-
-    #[test]
-    fn task_results_are_checked() {
-        assert_eq!(
-            invalid_task_results("A.Succeeded && B.Finished || C"),
-            vec![("Finished".to_string(), "B".to_string())]
-        );
-    }
+fn missing_dependency(
+    task: &DagTask,
+    at: FieldPath,
+    producer: &str,
+    kind: &str,
+    argument: &str,
+    task_prefix: &str,
+) -> Diagnostic {
+    Diagnostic::new(
+        &rules::DAG_MISSING_DEPENDENCY,
+        at,
+        format!(
+            "{kind} `{argument}` of task `{}` uses task `{producer}`, which the task does not depend on",
+            task.name
+        ),
+    )
+    .argo(format!(
+        "{task_prefix}missing dependency '{producer}' for {kind} '{argument}'"
+    ))
+    .help(format!(
+        "add `{producer}` to the task's `depends` (or `dependencies`)"
+    ))
 }

@@ -118,11 +118,6 @@ fn simple_dotted_name(text: &str) -> bool {
         })
 }
 
-/// Whether `text` is (starts with) an internal placeholder value.
-pub(crate) fn is_placeholder(text: &str) -> bool {
-    text.starts_with(PLACEHOLDER_PREFIX)
-}
-
 /// Replace the simple tags of `text` whose name `lookup` knows, the way Argo's substitution
 /// pass does while validating (`template.Replace` with unresolved tags allowed):
 /// * a known simple tag becomes its value;
@@ -132,17 +127,16 @@ pub(crate) fn is_placeholder(text: &str) -> bool {
 ///   Argo cannot evaluate against placeholders stay as written);
 /// * everything else is written back unchanged.
 ///
-/// An unclosed `{{` leaves the text unchanged (Argo's substitution fails as a whole).
-pub(crate) fn substitute<'t, 'v>(
-    text: &'t str,
-    lookup: impl Fn(&str) -> Option<&'v str>,
-) -> Cow<'t, str> {
+/// `None` when nothing changed (also for an unclosed `{{`: Argo's substitution fails as a
+/// whole and the text stays as written).
+pub(crate) fn substitute_owned(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
     if !has_tags(text) {
-        return Cow::Borrowed(text);
+        return None;
     }
-    let Ok(tags) = scan(text) else {
-        return Cow::Borrowed(text);
-    };
+    let tags = scan(text).ok()?;
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     let mut changed = false;
@@ -150,9 +144,10 @@ pub(crate) fn substitute<'t, 'v>(
         out.push_str(&text[last..tag.start]);
         last = tag.end;
         if let Some(expression) = tag.text.strip_prefix('=') {
-            match lookup(expression.trim()).filter(|_| is_variable_path(expression.trim())) {
+            let name = expression.trim();
+            match lookup(name).filter(|_| is_variable_path(name)) {
                 Some(value) => {
-                    out.push_str(value);
+                    out.push_str(&value);
                     changed = true;
                 }
                 None => out.push_str(&text[tag.start..tag.end]),
@@ -160,7 +155,7 @@ pub(crate) fn substitute<'t, 'v>(
             continue;
         }
         if let Some(value) = lookup(tag.name()) {
-            out.push_str(value);
+            out.push_str(&value);
             changed = true;
             continue;
         }
@@ -169,7 +164,7 @@ pub(crate) fn substitute<'t, 'v>(
             if let Some(value) = lookup(nested) {
                 out.push_str("{{");
                 out.push_str(outer);
-                out.push_str(value);
+                out.push_str(&value);
                 changed = true;
                 continue;
             }
@@ -177,11 +172,7 @@ pub(crate) fn substitute<'t, 'v>(
         out.push_str(&text[tag.start..tag.end]);
     }
     out.push_str(&text[last..]);
-    if changed {
-        Cow::Owned(out)
-    } else {
-        Cow::Borrowed(text)
-    }
+    changed.then_some(out)
 }
 
 /// `a.b.c` with identifier-ish parts (what an expression that merely names a variable looks
@@ -259,30 +250,22 @@ mod tests {
     #[test]
     fn substitution_replaces_known_simple_tags_only() {
         let lookup = |name: &str| match name {
-            "inputs.parameters.x" => Some("X"),
-            "item" => Some("I"),
+            "inputs.parameters.x" => Some("X".to_string()),
+            "item" => Some("I".to_string()),
             _ => None,
         };
+        let substitute = |text: &str| substitute_owned(text, &lookup);
         assert_eq!(
-            substitute(
-                "a {{ inputs.parameters.x }} {{steps.a.id}} {{=inputs.parameters.x}}",
-                lookup
-            ),
-            "a X {{steps.a.id}} X"
+            substitute("a {{ inputs.parameters.x }} {{steps.a.id}} {{=inputs.parameters.x}}"),
+            Some("a X {{steps.a.id}} X".to_string())
         );
         assert_eq!(
-            substitute("{{inputs.parameters.{{item}}}}", lookup),
-            "{{inputs.parameters.I}}"
+            substitute("{{inputs.parameters.{{item}}}}"),
+            Some("{{inputs.parameters.I}}".to_string())
         );
-        assert_eq!(
-            substitute("{{=asInt(inputs.parameters.x)}}", lookup),
-            "{{=asInt(inputs.parameters.x)}}"
-        );
-        assert!(matches!(substitute("plain", lookup), Cow::Borrowed(_)));
-        assert_eq!(
-            substitute("{{inputs.parameters.x", lookup),
-            "{{inputs.parameters.x"
-        );
+        assert_eq!(substitute("{{=asInt(inputs.parameters.x)}}"), None);
+        assert_eq!(substitute("plain"), None);
+        assert_eq!(substitute("{{inputs.parameters.x"), None);
     }
 
     #[test]
