@@ -9,7 +9,8 @@
 //!   that the finding's `message` or `argo_message` must contain:
 //!   `# expect: image-missing @ 12 "container.image may not be empty"`.
 //!   The findings of the folder's code and of every code named in an expectation must be
-//!   exactly the expected `(code, line)` pairs; findings of other codes are ignored.
+//!   exactly the expected `(code, line)` pairs; findings of other codes are ignored. The same
+//!   finding (code, line and message) must not be reported twice.
 //! * `pass-*.yaml` must produce no finding of the folder's code (plus any expectations it
 //!   states for other codes, checked as above).
 //! * Every rule declared in `rules::argo::RULES` (except the model's `unknown-field` and
@@ -177,6 +178,20 @@ fn check_fixture(code: &str, path: &Path) -> Vec<String> {
             "{name}:\n  missing: {missing:?}\n  unexpected: {unexpected:?}\n  findings:\n{}",
             describe(&report.findings)
         ));
+    }
+    let mut said = BTreeSet::new();
+    for f in &relevant {
+        let key = (
+            f.diagnostic.rule.code,
+            finding_line(f),
+            f.diagnostic.message.as_str(),
+        );
+        if !said.insert(key) {
+            problems.push(format!(
+                "{name}: reported twice: {} @ {:?}: {}",
+                key.0, key.1, key.2
+            ));
+        }
     }
     for e in &expectations {
         let Some(text) = &e.text else { continue };

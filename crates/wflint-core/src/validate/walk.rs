@@ -465,11 +465,13 @@ impl<'a> Validator<'a> {
                 }
                 (Some(_), None) => {}
                 (None, _) => {
-                    let holder = Holder::by_name(
-                        &entrypoint,
-                        spec_path.clone(),
-                        spec_path.key("entrypoint"),
-                    );
+                    // Inputs of the entrypoint come from `spec.arguments`.
+                    let site = if spec.arguments.is_empty() {
+                        spec_path.key("entrypoint")
+                    } else {
+                        spec_path.key("arguments")
+                    };
+                    let holder = Holder::by_name(&entrypoint, site, spec_path.key("entrypoint"));
                     self.validate_holder(&holder, &local, args);
                 }
             }
@@ -882,8 +884,14 @@ impl<'a> Validator<'a> {
             if has_variable(&reference.name) || has_variable(&reference.template) {
                 return Resolution::Skipped;
             }
-            self.validate_reference(holder, reference, args, &caller_anchor)
-        } else if let Some(inline) = holder.inline {
+        } else if !holder.template.is_empty() && base.template(holder.template).is_none() {
+            let diagnostic = self.undefined_template(holder, base);
+            self.emit(diagnostic);
+            return Resolution::Failed;
+        }
+        // Argo's `GetTemplate` order: an inline template wins, then the reference, then the
+        // name.
+        if let Some(inline) = holder.inline {
             let place = holder.site.key("inline");
             let call = Call {
                 holder,
@@ -891,12 +899,9 @@ impl<'a> Validator<'a> {
                 caller_anchor: &caller_anchor,
             };
             self.validate_resolved(inline, &place, base, args, &call)
-        } else if !holder.template.is_empty() {
-            let Some((index, template)) = base.template(holder.template) else {
-                let diagnostic = self.undefined_template(holder, base);
-                self.emit(diagnostic);
-                return Resolution::Failed;
-            };
+        } else if let Some(reference) = &holder.template_ref {
+            self.validate_reference(holder, reference, args, &caller_anchor)
+        } else if let Some((index, template)) = base.template(holder.template) {
             let place = base.templates_path.index(index);
             let call = Call {
                 holder,
@@ -1160,6 +1165,7 @@ impl<'a> Validator<'a> {
                     &format!("templates.{name}: "),
                     &name,
                 );
+                self.resolve_pod_metadata(template, base, &bound, &locals, &scope);
                 let image_defaults = base.image_defaults();
                 self.check_with(|out| checks::leaf(substituted, place, image_defaults, out));
             }
@@ -1175,6 +1181,46 @@ impl<'a> Validator<'a> {
             );
         }
         self.check_with(|out| checks::template_tail(substituted, place, out));
+    }
+
+    /// The holder's `podMetadata` labels and annotations are merged into each template's
+    /// metadata when it is resolved (keys the template sets itself win), so Argo checks their
+    /// variables as part of every leaf template.
+    fn resolve_pod_metadata(
+        &mut self,
+        template: &Template,
+        base: &Base<'_>,
+        bound: &super::args::Bound,
+        locals: &[(String, String)],
+        scope: &Scope,
+    ) {
+        let Some(pod_metadata) = base.spec().pod_metadata.as_ref() else {
+            return;
+        };
+        let at = base.templates_path.parent().key("podMetadata");
+        let name = template.name.as_str();
+        for (field, entries, own) in [
+            ("labels", &pod_metadata.labels, &template.metadata.labels),
+            (
+                "annotations",
+                &pod_metadata.annotations,
+                &template.metadata.annotations,
+            ),
+        ] {
+            for (key, value) in entries {
+                if own.contains_key(key) || !tags::has_tags(value) {
+                    continue;
+                }
+                let substituted = self.substitute_field(value, template, bound, locals);
+                self.resolve_text(
+                    &substituted,
+                    &at.key(field).key(key.as_str()),
+                    scope,
+                    &format!("templates.{name}: "),
+                    name,
+                );
+            }
+        }
     }
 
     /// `addOutputsToScope`: what the rest of a steps/DAG template may reference of a call.
