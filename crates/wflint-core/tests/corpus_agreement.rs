@@ -13,11 +13,15 @@
 use std::{
     fmt::Write as _,
     path::{Path, PathBuf},
+    sync::Arc,
 };
 
 use wflint_core::{
     Finding, Input, LintOptions, Severity,
-    context::NoContext,
+    context::{
+        ClusterContext, ConfigMapInfo, ControllerConfig, Lookup, NoContext, SecretKeys,
+        TemplateObject,
+    },
     engine::{Layered, TemplateIndex},
     lint_inputs,
     rules::RuleSet,
@@ -104,10 +108,33 @@ fn read_inputs(files: &[PathBuf]) -> Vec<Input> {
         .collect()
 }
 
-/// Lint `files` with the WorkflowTemplates of `context_files` as cluster context; the errors.
+/// A cluster that knows only the controller's `workflowDefaults`.
+struct Defaults(Option<Arc<ControllerConfig>>);
+
+impl ClusterContext for Defaults {
+    fn config_map(&self, _: &str, _: &str) -> Lookup<Arc<ConfigMapInfo>> {
+        Lookup::Unknown
+    }
+    fn secret(&self, _: &str, _: &str) -> Lookup<Arc<SecretKeys>> {
+        Lookup::Unknown
+    }
+    fn workflow_template(&self, _: &str, _: &str) -> Lookup<TemplateObject> {
+        Lookup::Unknown
+    }
+    fn cluster_workflow_template(&self, _: &str) -> Lookup<TemplateObject> {
+        Lookup::Unknown
+    }
+    fn controller(&self) -> Lookup<Arc<ControllerConfig>> {
+        self.0.clone().map_or(Lookup::Unknown, Lookup::Found)
+    }
+}
+
+/// Lint `files` with the WorkflowTemplates of `context_files` (and optionally the controller's
+/// `workflowDefaults`) as cluster context; the errors.
 fn lint_errors(
     files: &[PathBuf],
     context_files: &[PathBuf],
+    defaults: Option<&Path>,
     options: &LintOptions,
 ) -> Vec<Finding> {
     let parsed: Vec<_> = read_inputs(context_files)
@@ -115,9 +142,24 @@ fn lint_errors(
         .map(|i| source::parse(&i.name, &i.bytes, &Limits::default()))
         .collect();
     let index = TemplateIndex::from_files(&parsed, &options.default_namespace);
+    let workflow_defaults = defaults.and_then(|path| {
+        let bytes = std::fs::read(path).ok()?;
+        let file = source::parse(&path.display().to_string(), &bytes, &Limits::default());
+        file.documents.into_iter().next().map(|d| d.value)
+    });
+    let inner = Defaults(workflow_defaults.map(|value| {
+        Arc::new(ControllerConfig {
+            workflow_defaults: Some(value),
+            ..ControllerConfig::default()
+        })
+    }));
     let context = Layered {
         templates: &index,
-        inner: &NoContext,
+        inner: if defaults.is_some() {
+            &inner
+        } else {
+            &NoContext
+        },
         closed_world: true,
     };
     lint_inputs(read_inputs(files), &context, options)
@@ -178,7 +220,7 @@ fn corpus_agreement_with_argo() {
                 .split_whitespace()
                 .map(|n| examples.join(n)),
         );
-        let errors = lint_errors(&files, &[], &options);
+        let errors = lint_errors(&files, &[], None, &options);
         match col(&row, "expect") {
             "valid" => {
                 ex_valid.add(errors.is_empty());
@@ -197,13 +239,36 @@ fn corpus_agreement_with_argo() {
 
     let (mut valid, mut invalid, mut texts) =
         (Tally::default(), Tally::default(), Tally::default());
+    let mut with_defaults = Tally::default();
     for row in tsv(&cases.join("CASES.tsv")) {
         let expect = col(&row, "expect");
         if col(&row, "lint_same") != "yes"
             || !matches!(expect, "valid" | "invalid")
             || !col(&row, "function").starts_with("validate.")
-            || !matches!(col(&row, "wf_defaults"), "" | "nil")
         {
+            continue;
+        }
+        if !matches!(col(&row, "wf_defaults"), "" | "nil") {
+            // Not among corpus-check's figures: the controller's workflowDefaults given as
+            // context, as Argo's server and controller do.
+            let context: Vec<PathBuf> = col(&row, "templates")
+                .split_whitespace()
+                .map(|t| cases.join(t))
+                .collect();
+            let defaults = cases.join(col(&row, "wf_defaults"));
+            let file = cases.join(col(&row, "file"));
+            let errors = lint_errors(&[file], &context, Some(&defaults), &options);
+            let agrees = errors.is_empty() == (expect == "valid");
+            with_defaults.add(agrees);
+            if !agrees {
+                let _ = writeln!(
+                    report,
+                    "defaults:{expect} {} ({})\n    {}",
+                    col(&row, "file"),
+                    col(&row, "test"),
+                    summary(&errors)
+                );
+            }
             continue;
         }
         let file = col(&row, "file");
@@ -211,7 +276,7 @@ fn corpus_agreement_with_argo() {
             .split_whitespace()
             .map(|t| cases.join(t))
             .collect();
-        let errors = lint_errors(&[cases.join(file)], &context, &options);
+        let errors = lint_errors(&[cases.join(file)], &context, None, &options);
         let label = format!("{file} ({})", col(&row, "test"));
         if expect == "valid" {
             valid.add(errors.is_empty());
@@ -257,7 +322,7 @@ fn corpus_agreement_with_argo() {
 
     let figures = format!(
         "examples.valid {}/{}, examples.skip {}/{}, cases.valid {}/{}, cases.invalid {}/{}, \
-         message_contains_argo_text {}/{}",
+         message_contains_argo_text {}/{}, with workflowDefaults {}/{}",
         ex_valid.agree,
         ex_valid.total,
         ex_skip.agree,
@@ -267,7 +332,9 @@ fn corpus_agreement_with_argo() {
         invalid.agree,
         invalid.total,
         texts.agree,
-        texts.total
+        texts.total,
+        with_defaults.agree,
+        with_defaults.total
     );
     eprintln!("{report}{figures}");
     assert_eq!(
@@ -280,6 +347,10 @@ fn corpus_agreement_with_argo() {
     assert_eq!(
         (invalid.agree, invalid.total),
         (89, 89),
+        "{report}{figures}"
+    );
+    assert_eq!(
+        with_defaults.agree, with_defaults.total,
         "{report}{figures}"
     );
     assert!(

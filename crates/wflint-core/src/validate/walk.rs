@@ -176,7 +176,9 @@ pub(crate) struct Holder<'t> {
     pub(crate) template: &'t str,
     pub(crate) template_ref: Option<Cow<'t, TemplateRef>>,
     pub(crate) inline: Option<&'t Template>,
-    /// The calling node (step, task, `spec`): input-not-supplied findings point here.
+    /// The calling node (step, task, `spec`).
+    pub(crate) node: FieldPath,
+    /// Where input-not-supplied findings point: the call's `arguments`, else its template.
     pub(crate) site: FieldPath,
     /// Where the template name is written.
     pub(crate) name_at: FieldPath,
@@ -187,11 +189,21 @@ pub(crate) struct Holder<'t> {
 impl<'t> Holder<'t> {
     /// The holder of a step or task at `at`.
     pub(crate) fn of_call(call: &'t impl TemplateCall, at: &FieldPath) -> Self {
+        let site = if !call.arguments().is_empty() {
+            at.key("arguments")
+        } else if !call.template_name().is_empty() {
+            at.key("template")
+        } else if call.template_ref().is_some() {
+            at.key("templateRef")
+        } else {
+            at.clone()
+        };
         Self {
             template: call.template_name(),
             template_ref: call.template_ref().map(Cow::Borrowed),
             inline: call.inline_template(),
-            site: at.clone(),
+            node: at.clone(),
+            site,
             name_at: at.key("template"),
             ref_at: at.key("templateRef"),
         }
@@ -204,6 +216,7 @@ impl<'t> Holder<'t> {
             template_ref: None,
             inline: None,
             ref_at: name_at.clone(),
+            node: site.clone(),
             site,
             name_at,
         }
@@ -215,6 +228,7 @@ impl<'t> Holder<'t> {
             template: "",
             template_ref: Some(Cow::Owned(reference)),
             inline: None,
+            node: at.clone(),
             site: at.clone(),
             name_at: at.clone(),
             ref_at: at,
@@ -765,6 +779,23 @@ impl<'a> Validator<'a> {
                     .map(|(k, _)| k.clone()),
             );
         }
+        // The controller's `workflowDefaults` (Argo's server and controller pass them).
+        if let Lookup::Found(controller) = self.cx.context.controller()
+            && let Some(meta) = controller
+                .workflow_defaults
+                .as_ref()
+                .and_then(|d| d.pointer("/spec/workflowMetadata"))
+        {
+            let keys = |field: &str| -> Vec<String> {
+                meta.get(field)
+                    .and_then(serde_json::Value::as_object)
+                    .map(|m| m.keys().cloned().collect())
+                    .unwrap_or_default()
+            };
+            labels.extend(keys("labels"));
+            labels.extend(keys("labelsFrom"));
+            annotations.extend(keys("annotations"));
+        }
         let specs = std::iter::once(&object.spec).chain(referenced.map(Base::spec));
         for spec in specs {
             if let Some(meta) = &spec.workflow_metadata {
@@ -892,7 +923,7 @@ impl<'a> Validator<'a> {
         // Argo's `GetTemplate` order: an inline template wins, then the reference, then the
         // name.
         if let Some(inline) = holder.inline {
-            let place = holder.site.key("inline");
+            let place = holder.node.key("inline");
             let call = Call {
                 holder,
                 inline: true,
@@ -913,7 +944,7 @@ impl<'a> Validator<'a> {
             self.emit(
                 Diagnostic::new(
                     &rules::TEMPLATE_NOT_FOUND,
-                    holder.site.clone(),
+                    holder.node.clone(),
                     "this call names no template: set `template`, `templateRef` or `inline`",
                 )
                 .argo("failed to get a template")
