@@ -63,14 +63,24 @@ pub(crate) enum Command {
     /// Lint files and folders of Workflow, WorkflowTemplate, ClusterWorkflowTemplate and
     /// CronWorkflow manifests.
     #[command(after_help = LINT_EXAMPLES)]
-    Lint(LintArgs),
+    Lint(Box<LintArgs>),
     /// List every rule with its group, default severity and summary.
     #[command(after_help = RULES_EXAMPLES)]
     Rules(RulesArgs),
     /// Print the documentation of a rule: what it checks, why it matters, an example, the fix.
     #[command(after_help = "Example:\n  wflint explain unknown-field")]
     Explain(ExplainArgs),
+    /// Run the admission gate: an HTTPS validating and mutating webhook for the Argo kinds.
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve(Box<wflint_webhook::ServeArgs>),
 }
+
+const SERVE_EXAMPLES: &str = "Examples:
+  wflint serve --addr 0.0.0.0:8443 --tls-cert tls.crt --tls-key tls.key --cluster
+  wflint serve --addr 127.0.0.1:8443 --tls-cert tls.crt --tls-key tls.key \\
+      --policy policies/default.yaml --context examples/key-only-artifacts/context
+
+Endpoints: POST /validate, POST /mutate, GET /healthz, /readyz, /metrics.";
 
 /// Options of `wflint lint`.
 #[derive(Debug, Args)]
@@ -126,6 +136,12 @@ pub(crate) struct RuleArgs {
     /// Fail (exit 1) on warnings too, not only on errors.
     #[arg(long)]
     pub(crate) deny_warnings: bool,
+
+    /// Start from the rule settings of this policy file (`apiVersion: wflint.dev/v1`,
+    /// `kind: Policy`, the format of the admission gate, e.g. `policies/strict.yaml`) for the
+    /// namespace given by --namespace; the configuration file and the flags apply on top.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy: Option<PathBuf>,
 }
 
 /// Cluster state the artifact and template checks may consult.

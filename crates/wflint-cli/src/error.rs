@@ -23,6 +23,11 @@ pub(crate) enum CliError {
         source: io::Error,
     },
 
+    /// The policy file given with `--policy` is unreadable or invalid.
+    #[error(transparent)]
+    #[diagnostic(code(wflint::policy), help("see policies/default.yaml for the format"))]
+    Policy(#[from] wflint_core::policy::PolicyError),
+
     /// The live cluster could not be reached or configured (`--cluster`).
     #[error("cannot read the cluster")]
     #[diagnostic(

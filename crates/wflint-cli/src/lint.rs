@@ -78,7 +78,17 @@ pub(crate) fn settings(args: &LintArgs, cwd: &Path) -> Result<Settings, CliError
     let selector_error =
         |option: &'static str| move |selector| CliError::Selector { option, selector };
 
-    let mut rules = RuleSet::all();
+    let namespace = args
+        .context
+        .namespace
+        .clone()
+        .or_else(|| from_file.and_then(|c| c.namespace.clone()))
+        .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
+    let mut rules = match &args.rules.policy {
+        Some(path) => wflint_core::policy::Policy::load(&config::absolute(cwd, path))?
+            .rule_set(Some(&namespace)),
+        None => RuleSet::all(),
+    };
     match (
         &args.rules.select,
         from_file.and_then(|c| c.select.as_ref()),
@@ -109,12 +119,6 @@ pub(crate) fn settings(args: &LintArgs, cwd: &Path) -> Result<Settings, CliError
         .ignore(args.rules.ignore.iter().map(|s| s.trim()))
         .map_err(selector_error("--ignore"))?;
 
-    let namespace = args
-        .context
-        .namespace
-        .clone()
-        .or_else(|| from_file.and_then(|c| c.namespace.clone()))
-        .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
     Ok(Settings {
         options: LintOptions {
             default_namespace: namespace,
@@ -264,7 +268,7 @@ mod tests {
     fn lint_args(argv: &[&str]) -> LintArgs {
         let cli = Cli::try_parse_from(["wflint", "lint"].iter().chain(argv)).unwrap();
         match cli.command {
-            Command::Lint(args) => args,
+            Command::Lint(args) => *args,
             other => panic!("not lint: {other:?}"),
         }
     }

@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod model;
 pub mod path;
+pub mod policy;
 pub mod rules;
 pub mod source;
 pub mod span;

@@ -1,0 +1,498 @@
+//! Admission decisions: an `admission.k8s.io/v1` AdmissionReview in, the review to answer out.
+//!
+//! Synchronous and CPU-bound (JSON decoding, linting, patching); the HTTP layer runs it on a
+//! blocking worker thread. Findings become a denial (`path: message [code]` per finding) or
+//! warnings according to the namespace's policy; the mutating endpoint first applies the
+//! policy's defaults and then checks the patched object like any other.
+
+use std::{collections::HashSet, fmt::Write as _};
+
+use kube::core::{
+    DynamicObject,
+    admission::{AdmissionRequest, AdmissionResponse, AdmissionReview, Operation},
+};
+use serde_json::Value;
+use wflint_core::{
+    Diagnostic, LintOptions, Severity,
+    context::ClusterContext,
+    model::ArgoKind,
+    policy::{NamespaceSettings, Policy},
+};
+
+use crate::{
+    metrics::{Endpoint, Outcome, kind_label},
+    mutate,
+};
+
+/// Longest admission warning (the API server truncates long ones; kubectl prints each on a
+/// line).
+pub const MAX_WARNING_CHARS: usize = 120;
+/// Most warnings returned in one answer.
+pub const MAX_WARNINGS: usize = 20;
+/// Most findings listed in a denial message.
+pub const MAX_DENIAL_FINDINGS: usize = 10;
+
+/// The request body is not an AdmissionReview the gate can answer (HTTP 400).
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    /// Not JSON, or not the shape of an AdmissionReview.
+    #[error("malformed AdmissionReview: {0}")]
+    Malformed(String),
+    /// The review has no `request`.
+    #[error("malformed AdmissionReview: no request")]
+    NoRequest,
+    /// A CREATE or UPDATE without `request.object`.
+    #[error("malformed AdmissionReview: {0} without request.object")]
+    NoObject(&'static str),
+}
+
+/// What the gate decided, with what logs and metrics need.
+#[derive(Debug)]
+pub struct Decision {
+    /// The review to send back.
+    pub review: AdmissionReview<DynamicObject>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Request uid.
+    pub uid: String,
+    /// Object kind (bounded label value).
+    pub kind: &'static str,
+    /// Object namespace.
+    pub namespace: String,
+    /// Object name (or generateName).
+    pub name: String,
+    /// Operation.
+    pub operation: &'static str,
+    /// Whether the request was a dry run.
+    pub dry_run: bool,
+    /// Codes and severities of the findings, for metrics.
+    pub findings: Vec<(&'static str, Severity)>,
+}
+
+/// Encode the answer. kube's types write `response.patch` as an array of numbers; the API
+/// documents base64 text (Go's `[]byte` in JSON), which is what is sent here.
+pub fn encode_review(review: &AdmissionReview<DynamicObject>) -> serde_json::Result<Vec<u8>> {
+    let mut value = serde_json::to_value(review)?;
+    let patch = review.response.as_ref().and_then(|r| r.patch.clone());
+    if let Some(patch) = patch
+        && let Some(response) = value.get_mut("response").and_then(Value::as_object_mut)
+    {
+        response.insert(
+            "patch".to_string(),
+            serde_json::to_value(k8s_openapi::ByteString(patch))?,
+        );
+    }
+    serde_json::to_vec(&value)
+}
+
+/// Decode a request body.
+pub fn parse_review(body: &[u8]) -> Result<AdmissionRequest<DynamicObject>, ReviewError> {
+    let review: AdmissionReview<DynamicObject> =
+        serde_json::from_slice(body).map_err(|e| ReviewError::Malformed(e.to_string()))?;
+    review.try_into().map_err(|_| ReviewError::NoRequest)
+}
+
+fn operation_name(operation: &Operation) -> &'static str {
+    match operation {
+        Operation::Create => "CREATE",
+        Operation::Update => "UPDATE",
+        Operation::Delete => "DELETE",
+        Operation::Connect => "CONNECT",
+    }
+}
+
+/// The object of a review as plain JSON (kube splits it into type, metadata and the rest).
+fn object_json(object: DynamicObject) -> Value {
+    let mut value = match object.data {
+        Value::Object(map) => Value::Object(map),
+        _ => Value::Object(serde_json::Map::new()),
+    };
+    if let Value::Object(map) = &mut value {
+        if let Some(types) = object.types {
+            map.insert("apiVersion".into(), Value::String(types.api_version));
+            map.insert("kind".into(), Value::String(types.kind));
+        }
+        if let Ok(metadata) = serde_json::to_value(&object.metadata) {
+            map.insert("metadata".into(), metadata);
+        }
+    }
+    value
+}
+
+/// Truncate to `max` characters, marking the cut.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut clipped: String = text.chars().take(max.saturating_sub(1)).collect();
+    clipped.push('…');
+    clipped
+}
+
+fn finding_line(diagnostic: &Diagnostic) -> String {
+    let message = diagnostic.message.lines().next().unwrap_or("");
+    if diagnostic.path.is_root() {
+        format!("{message} [{}]", diagnostic.rule.code)
+    } else {
+        format!("{}: {message} [{}]", diagnostic.path, diagnostic.rule.code)
+    }
+}
+
+/// The denial message: one line per finding, at most [`MAX_DENIAL_FINDINGS`].
+fn denial_message(kind: ArgoKind, name: &str, denying: &[&Diagnostic]) -> String {
+    let mut message = format!(
+        "wflint: {} {name} has {} problem{}:",
+        kind.as_str(),
+        denying.len(),
+        if denying.len() == 1 { "" } else { "s" }
+    );
+    for diagnostic in denying.iter().take(MAX_DENIAL_FINDINGS) {
+        let _ = write!(message, "\n- {}", finding_line(diagnostic));
+    }
+    if denying.len() > MAX_DENIAL_FINDINGS {
+        let _ = write!(
+            message,
+            "\n- and {} more (run `wflint lint` on the manifest for all of them)",
+            denying.len() - MAX_DENIAL_FINDINGS
+        );
+    }
+    message
+}
+
+fn finding_key(diagnostic: &Diagnostic) -> (String, &'static str) {
+    (diagnostic.path.to_string(), diagnostic.rule.code)
+}
+
+fn lint(
+    object: &Value,
+    namespace: Option<&str>,
+    settings: &NamespaceSettings,
+    context: &dyn ClusterContext,
+) -> Vec<Diagnostic> {
+    let options = LintOptions {
+        default_namespace: namespace.unwrap_or("default").to_string(),
+        rules: settings.rules.clone(),
+        // A template the cache does not hold is unknown, not missing, until proven otherwise
+        // by the cache itself.
+        templates_closed_world: false,
+        inline_suppressions: false,
+        ..LintOptions::default()
+    };
+    wflint_core::lint_value(object, context, &options)
+        .map(|(_, diagnostics)| diagnostics)
+        .unwrap_or_default()
+}
+
+/// Whether an UPDATE leaves the workflow spec as it was (controller status updates, label
+/// changes, finalizer removal): those are let through untouched, so that an object admitted
+/// under an older policy can still be updated and deleted.
+fn spec_unchanged(object: &Value, old: Option<&Value>) -> bool {
+    let Some(old) = old else { return false };
+    object.get("spec") == old.get("spec")
+}
+
+fn being_deleted(object: &Value) -> bool {
+    object
+        .pointer("/metadata/deletionTimestamp")
+        .is_some_and(|v| !v.is_null())
+}
+
+/// Answer one review. `endpoint` says whether mutation may happen.
+pub fn decide(
+    endpoint: Endpoint,
+    request: AdmissionRequest<DynamicObject>,
+    policy: &Policy,
+    context: &dyn ClusterContext,
+) -> Result<Decision, ReviewError> {
+    let mut response = AdmissionResponse::from(&request);
+    let operation = operation_name(&request.operation);
+    let request_kind = request.kind.kind.as_str();
+    let argo_kind = (request.kind.group == "argoproj.io")
+        .then(|| ArgoKind::from_kind(request_kind))
+        .flatten();
+    let mut decision = Decision {
+        review: AdmissionResponse::from(&request).into_review(),
+        outcome: Outcome::Skipped,
+        uid: request.uid.clone(),
+        kind: kind_label(request_kind),
+        namespace: request.namespace.clone().unwrap_or_default(),
+        name: request.name.clone(),
+        operation,
+        dry_run: request.dry_run,
+        findings: Vec::new(),
+    };
+    let Some(kind) = argo_kind else {
+        return Ok(decision);
+    };
+    if !matches!(request.operation, Operation::Create | Operation::Update) {
+        return Ok(decision);
+    }
+    let is_update = request.operation == Operation::Update;
+    let Some(object) = request.object else {
+        return Err(ReviewError::NoObject(operation));
+    };
+    let mut object = object_json(object);
+    if let Value::Object(map) = &mut object {
+        // An object sent without its type takes the request's.
+        map.entry("kind")
+            .or_insert_with(|| Value::String(request.kind.kind.clone()));
+        map.entry("apiVersion").or_insert_with(|| {
+            Value::String(format!("{}/{}", request.kind.group, request.kind.version))
+        });
+    }
+    let old_object = request.old_object.map(object_json);
+    if decision.name.is_empty() {
+        decision.name = wflint_core::engine::object_ref(kind, &object, None, 1).name;
+    }
+    if is_update && (spec_unchanged(&object, old_object.as_ref()) || being_deleted(&object)) {
+        return Ok(decision);
+    }
+
+    let namespace = if kind.is_namespaced() {
+        request
+            .namespace
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .or_else(|| {
+                object
+                    .pointer("/metadata/namespace")
+                    .and_then(Value::as_str)
+            })
+            .map(str::to_string)
+    } else {
+        None
+    };
+    let settings = policy.settings(namespace.as_deref());
+
+    // Mutate, then check the object as it will be stored. Workflows are only mutated on
+    // CREATE: a running workflow's spec is not the place to change artifact settings.
+    let mutation = if endpoint == Endpoint::Mutate && (!is_update || kind != ArgoKind::Workflow) {
+        mutate::mutate(
+            kind,
+            &object,
+            namespace.as_deref(),
+            &settings.admission,
+            context,
+        )
+    } else {
+        mutate::Mutation::default()
+    };
+    let checked = if mutation.is_empty() {
+        object
+    } else {
+        let mut patched = object.clone();
+        match json_patch::patch(&mut patched, &mutation.operations) {
+            Ok(()) => patched,
+            // Only additions to an existing mapping are generated; should one not apply,
+            // the object is checked and admitted as sent.
+            Err(_) => object,
+        }
+    };
+    let diagnostics = lint(&checked, namespace.as_deref(), settings, context);
+    decision.findings = diagnostics
+        .iter()
+        .map(|d| (d.rule.code, d.severity))
+        .collect();
+
+    // On UPDATE, a finding the stored object already had does not deny: the change did not
+    // cause it, and denying would block edits such as `argo stop`.
+    let previously_denied: HashSet<(String, &'static str)> = match (&old_object, is_update) {
+        (Some(old), true) => lint(old, namespace.as_deref(), settings, context)
+            .iter()
+            .filter(|d| settings.admission.denies(d.rule, d.severity))
+            .map(finding_key)
+            .collect(),
+        _ => HashSet::new(),
+    };
+    let (denying, others): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+        diagnostics.iter().partition(|d| {
+            settings.admission.denies(d.rule, d.severity)
+                && !previously_denied.contains(&finding_key(d))
+        });
+
+    let mut warnings: Vec<String> = Vec::new();
+    if denying.is_empty() {
+        for announcement in &mutation.announcements {
+            warnings.push(clip(&announcement.warning, MAX_WARNING_CHARS));
+            response.audit_annotations.insert(
+                announcement.audit_key.to_string(),
+                announcement.audit_value.clone(),
+            );
+        }
+        for note in &mutation.notes {
+            warnings.push(clip(note, MAX_WARNING_CHARS));
+        }
+    }
+    for diagnostic in others
+        .iter()
+        .filter(|d| settings.admission.warns(d.severity))
+    {
+        warnings.push(clip(&finding_line(diagnostic), MAX_WARNING_CHARS));
+    }
+    if warnings.len() > MAX_WARNINGS {
+        let more = warnings.len() - (MAX_WARNINGS - 1);
+        warnings.truncate(MAX_WARNINGS - 1);
+        warnings.push(format!("wflint: {more} more warnings not shown"));
+    }
+    if !warnings.is_empty() {
+        response.warnings = Some(warnings);
+    }
+
+    if !denying.is_empty() {
+        response = response.deny(denial_message(kind, &decision.name, &denying));
+        response.result.status = Some(kube::core::response::StatusSummary::Failure);
+        response.result.code = 403;
+        response.result.reason = "Forbidden".to_string();
+        let codes: Vec<&str> = denying.iter().map(|d| d.rule.code).collect();
+        response
+            .audit_annotations
+            .insert("denied-by".to_string(), codes.join(","));
+        decision.outcome = Outcome::Denied;
+    } else if !mutation.is_empty() {
+        response = response
+            .with_patch(json_patch::Patch(mutation.operations))
+            .map_err(|e| ReviewError::Malformed(e.to_string()))?;
+        decision.outcome = Outcome::Patched;
+    } else {
+        decision.outcome = Outcome::Allowed;
+    }
+    decision.review = response.into_review();
+    Ok(decision)
+}
+
+const WARM_UP_REVIEW: &str = r#"{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+  "request": {"uid": "warm-up", "operation": "CREATE", "userInfo": {},
+    "kind": {"group": "argoproj.io", "version": "v1alpha1", "kind": "Workflow"},
+    "resource": {"group": "argoproj.io", "version": "v1alpha1", "resource": "workflows"},
+    "namespace": "default",
+    "object": {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+      "metadata": {"generateName": "warm-up-", "namespace": "default"},
+      "spec": {"entrypoint": "main", "templates": [{"name": "main",
+        "container": {"image": "alpine"},
+        "outputs": {"artifacts": [{"name": "a", "path": "/tmp/a"}]}}]}}}}"#;
+
+/// Run one review through the whole path so that everything initialised on first use (schemas,
+/// rule tables, allocator pools) is ready before the server reports ready: the first real
+/// request should not pay for it.
+pub fn warm_up(policy: &Policy, context: &dyn ClusterContext) {
+    for endpoint in [Endpoint::Validate, Endpoint::Mutate] {
+        if let Ok(request) = parse_review(WARM_UP_REVIEW.as_bytes())
+            && let Ok(decision) = decide(endpoint, request, policy, context)
+        {
+            let _ = encode_review(&decision.review);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clips_on_character_boundaries() {
+        assert_eq!(clip("short", 120), "short");
+        let long = "é".repeat(130);
+        let clipped = clip(&long, 120);
+        assert_eq!(clipped.chars().count(), 120);
+        assert!(clipped.ends_with('…'));
+    }
+
+    #[test]
+    fn the_warm_up_review_goes_the_whole_way() {
+        // If it stopped parsing, warming up would silently do nothing.
+        let request = parse_review(WARM_UP_REVIEW.as_bytes()).unwrap();
+        let decision = decide(
+            Endpoint::Validate,
+            request,
+            &Policy::default(),
+            &wflint_core::context::NoContext,
+        )
+        .unwrap();
+        assert_eq!(decision.outcome, Outcome::Allowed);
+        assert_eq!(decision.findings, Vec::new());
+    }
+
+    /// A review of a workflow whose template has `typos` unknown fields.
+    fn review_with_typos(typos: usize) -> AdmissionRequest<DynamicObject> {
+        let mut template = serde_json::json!({"name": "main", "container": {"image": "alpine"}});
+        for i in 0..typos {
+            template[format!("typo{i:02}")] = serde_json::json!(true);
+        }
+        let review = serde_json::json!({
+            "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+            "request": {"uid": "u", "operation": "CREATE", "userInfo": {},
+                "kind": {"group": "argoproj.io", "version": "v1alpha1", "kind": "Workflow"},
+                "resource": {"group": "argoproj.io", "version": "v1alpha1", "resource": "workflows"},
+                "namespace": "team",
+                "object": {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+                    "metadata": {"name": "typos", "namespace": "team"},
+                    "spec": {"entrypoint": "main", "templates": [template]}}}});
+        parse_review(&serde_json::to_vec(&review).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn denials_list_at_most_ten_findings() {
+        let decision = decide(
+            Endpoint::Validate,
+            review_with_typos(12),
+            &Policy::default(),
+            &wflint_core::context::NoContext,
+        )
+        .unwrap();
+        assert_eq!(decision.outcome, Outcome::Denied);
+        assert_eq!(decision.findings.len(), 12);
+        let response = decision.review.response.unwrap();
+        let lines: Vec<&str> = response.result.message.lines().collect();
+        assert_eq!(lines[0], "wflint: Workflow typos has 12 problems:");
+        assert_eq!(lines.len(), 1 + MAX_DENIAL_FINDINGS + 1);
+        assert!(
+            lines[1].starts_with("- spec.templates[0].typo00: "),
+            "{lines:?}"
+        );
+        assert!(lines[1].ends_with(" [unknown-field]"), "{lines:?}");
+        assert_eq!(
+            lines[11],
+            "- and 2 more (run `wflint lint` on the manifest for all of them)"
+        );
+    }
+
+    #[test]
+    fn warnings_are_capped_and_say_how_many_were_left_out() {
+        let policy = Policy::from_bytes(
+            "p.yaml",
+            b"apiVersion: wflint.dev/v1\nkind: Policy\nrules: {severity: {unknown-field: warning}}\n",
+        )
+        .unwrap();
+        let decision = decide(
+            Endpoint::Validate,
+            review_with_typos(25),
+            &policy,
+            &wflint_core::context::NoContext,
+        )
+        .unwrap();
+        assert_eq!(decision.outcome, Outcome::Allowed);
+        let warnings = decision.review.response.unwrap().warnings.unwrap();
+        assert_eq!(warnings.len(), MAX_WARNINGS);
+        assert_eq!(
+            warnings[MAX_WARNINGS - 1],
+            "wflint: 6 more warnings not shown"
+        );
+        assert!(
+            warnings
+                .iter()
+                .all(|w| w.chars().count() <= MAX_WARNING_CHARS)
+        );
+    }
+
+    #[test]
+    fn malformed_bodies_are_errors_not_panics() {
+        assert!(matches!(
+            parse_review(b"not json"),
+            Err(ReviewError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_review(br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#),
+            Err(ReviewError::NoRequest)
+        ));
+    }
+}
