@@ -366,3 +366,66 @@ spec:
         )]
     );
 }
+
+#[test]
+fn arguments_merged_from_a_workflow_template_point_at_the_reference() {
+    let yaml = r#"
+apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata:
+  name: library
+spec:
+  entrypoint: main
+  arguments:
+    parameters:
+      - {name: colour, value: green, enum: [red, blue]}
+      - {name: size, value: big, enum: [small]}
+  templates:
+    - name: main
+      container:
+        image: alpine:3.23
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: merged-
+spec:
+  arguments:
+    parameters:
+      - {name: size, value: large, enum: [small]}
+  workflowTemplateRef:
+    name: library
+"#;
+    let input = Input {
+        name: "test.yaml".to_string(),
+        bytes: yaml.as_bytes().to_vec(),
+    };
+    let report = lint_inputs(vec![input], &NoContext, &LintOptions::default());
+    let mut in_workflow: Vec<(String, String)> = report
+        .findings
+        .iter()
+        .filter(|f| f.object.as_ref().is_some_and(|o| o.kind == "Workflow"))
+        .map(|f| {
+            (
+                f.diagnostic.path.to_string(),
+                f.diagnostic.argo_message.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    in_workflow.sort();
+    assert_eq!(
+        in_workflow,
+        vec![
+            (
+                "spec.arguments.parameters[0].value".to_string(),
+                "spec.arguments.size.value should be present in spec.arguments.size.enum list"
+                    .to_string()
+            ),
+            (
+                "spec.workflowTemplateRef".to_string(),
+                "spec.arguments.colour.value should be present in spec.arguments.colour.enum list"
+                    .to_string()
+            ),
+        ]
+    );
+}
