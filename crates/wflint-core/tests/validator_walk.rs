@@ -429,3 +429,57 @@ spec:
         ]
     );
 }
+
+#[test]
+fn plain_messages_show_variables_where_argo_shows_placeholders() {
+    let yaml = r#"
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: param-ref-
+spec:
+  entrypoint: outer
+  templates:
+    - name: outer
+      steps:
+        - - name: inner
+            template: main
+            arguments:
+              parameters: [{name: lib, value: library}]
+    - name: main
+      inputs:
+        parameters: [{name: lib}]
+      steps:
+        - - name: call
+            templateRef:
+              name: "{{inputs.parameters.lib}}"
+              template: print
+"#;
+    let input = Input {
+        name: "test.yaml".to_string(),
+        bytes: yaml.as_bytes().to_vec(),
+    };
+    let report = lint_inputs(vec![input], &NoContext, &LintOptions::default());
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.diagnostic.rule.code == "template-ref-not-found")
+        .expect("a parameterised templateRef name is looked up, as in Argo");
+    assert!(
+        finding
+            .diagnostic
+            .message
+            .contains("`{{inputs.parameters.lib}}`"),
+        "{}",
+        finding.diagnostic.message
+    );
+    assert!(
+        finding
+            .diagnostic
+            .argo_message
+            .as_deref()
+            .is_some_and(|a| a.contains("__argo__internal__placeholder-")),
+        "{:?}",
+        finding.diagnostic.argo_message
+    );
+}

@@ -49,7 +49,9 @@ impl Validator<'_> {
                 .is_some_and(|v| v.config_map_key_ref.is_some());
             match args {
                 Args::Fake => {
-                    value = Some(self.placeholder());
+                    value = Some(
+                        self.placeholder_for(&format!("inputs.parameters.{}", parameter.name)),
+                    );
                 }
                 Args::Real(arguments) => {
                     if let Some(argument) = arguments.parameter(&parameter.name) {
@@ -65,7 +67,8 @@ impl Validator<'_> {
             }
             if value.is_none() && !from_config_map {
                 missing.push(Missing::Parameter(parameter.name.clone()));
-                value = Some(self.placeholder());
+                value =
+                    Some(self.placeholder_for(&format!("inputs.parameters.{}", parameter.name)));
             }
             values.push(value);
         }

@@ -310,6 +310,8 @@ pub(crate) struct Validator<'a> {
     pub(crate) spec_path: FieldPath,
     pub(crate) globals: Globals,
     next_placeholder: usize,
+    /// The variable each placeholder stands for, by number.
+    origins: Vec<String>,
     /// Templates fully validated (Argo's `results` cache).
     validated: HashSet<String>,
     /// Argo's error prefixes of the calls being walked, outermost first.
@@ -329,6 +331,7 @@ impl<'a> Validator<'a> {
             spec_path: object.spec_path(),
             globals: Globals::default(),
             next_placeholder: 0,
+            origins: Vec::new(),
             validated: HashSet::new(),
             chain: Vec::new(),
             anchor: None,
@@ -336,16 +339,48 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// A fresh internal placeholder value.
-    pub(crate) fn placeholder(&mut self) -> String {
+    /// A fresh internal placeholder value standing for the variable `origin`.
+    pub(crate) fn placeholder_for(&mut self, origin: &str) -> String {
         let text = format!("{}{}", tags::PLACEHOLDER_PREFIX, self.next_placeholder);
         self.next_placeholder += 1;
+        self.origins.push(origin.to_string());
         text
+    }
+
+    /// `text` with internal placeholders written back as the variables they stand for (for
+    /// plain-words messages; Argo's own text keeps them).
+    fn humanize(&self, text: &str) -> String {
+        let prefix = tags::PLACEHOLDER_PREFIX;
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find(prefix) {
+            let after = &rest[start + prefix.len()..];
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            out.push_str(&rest[..start]);
+            match after[..digits]
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| self.origins.get(n))
+            {
+                Some(origin) => {
+                    out.push_str("{{");
+                    out.push_str(origin);
+                    out.push_str("}}");
+                }
+                None => out.push_str(&rest[start..start + prefix.len() + digits]),
+            }
+            rest = &after[digits..];
+        }
+        out.push_str(rest);
+        out
     }
 
     /// Report a finding: prefix its Argo text with the current call chain, and move it to the
     /// call site when it lies in a referenced object.
     pub(crate) fn emit(&mut self, mut diagnostic: Diagnostic) {
+        if diagnostic.message.contains(tags::PLACEHOLDER_PREFIX) {
+            diagnostic.message = self.humanize(&diagnostic.message);
+        }
         if let Some(text) = diagnostic.argo_message.take() {
             let mut full: String = self.chain.concat();
             full.push_str(&text);
@@ -574,13 +609,13 @@ impl<'a> Validator<'a> {
             }
             _ => {
                 if reference_unknown && !spec.on_exit.is_empty() {
-                    let placeholder = self.placeholder();
+                    let placeholder = self.placeholder_for(&"workflow.failures");
                     self.globals.set("workflow.failures", placeholder);
                 }
                 return;
             }
         };
-        let placeholder = self.placeholder();
+        let placeholder = self.placeholder_for(&"workflow.failures");
         self.globals.set("workflow.failures", placeholder);
         let templated_global_artifact = |templates: &[Template]| {
             templates.iter().any(|t| {
@@ -693,12 +728,12 @@ impl<'a> Validator<'a> {
             "workflow.serviceAccountName",
             "workflow.uid",
         ] {
-            let placeholder = self.placeholder();
+            let placeholder = self.placeholder_for(&key);
             self.globals.set(key, placeholder);
         }
         if !arguments.parameters.is_empty() {
             for key in ["workflow.parameters", "workflow.parameters.json"] {
-                let placeholder = self.placeholder();
+                let placeholder = self.placeholder_for(&key);
                 self.globals.set(key, placeholder);
             }
         }
@@ -708,34 +743,34 @@ impl<'a> Validator<'a> {
             }
             let value = match &parameter.value {
                 Some(value) => value.to_string(),
-                None => self.placeholder(),
+                None => self.placeholder_for(&format!("workflow.parameters.{}", parameter.name)),
             };
             self.globals
                 .set(format!("workflow.parameters.{}", parameter.name), value);
         }
         let (labels, annotations) = self.metadata_keys(referenced);
         for key in annotations {
-            let placeholder = self.placeholder();
+            let placeholder = self.placeholder_for(&format!("workflow.annotations.{key}"));
             self.globals
                 .set(format!("workflow.annotations.{key}"), placeholder);
         }
         for key in ["workflow.annotations", "workflow.annotations.json"] {
-            let placeholder = self.placeholder();
+            let placeholder = self.placeholder_for(&key);
             self.globals.set(key, placeholder);
         }
         for key in labels {
-            let placeholder = self.placeholder();
+            let placeholder = self.placeholder_for(&format!("workflow.labels.{key}"));
             self.globals
                 .set(format!("workflow.labels.{key}"), placeholder);
         }
         for key in ["workflow.labels", "workflow.labels.json"] {
-            let placeholder = self.placeholder();
+            let placeholder = self.placeholder_for(&key);
             self.globals.set(key, placeholder);
         }
         if let Some(priority) = self.object.spec.priority {
             self.globals.set("workflow.priority", priority.to_string());
         }
-        let placeholder = self.placeholder();
+        let placeholder = self.placeholder_for(&"workflow.status");
         self.globals.set("workflow.status", placeholder);
     }
 
@@ -1111,7 +1146,7 @@ impl<'a> Validator<'a> {
         }
         let mut locals: Vec<(String, String)> = Vec::new();
         if template.is_pod_type() {
-            let placeholder = self.placeholder();
+            let placeholder = self.placeholder_for("pod.name");
             locals.push(("pod.name".to_string(), placeholder));
             scope.add("pod.name");
         }
@@ -1123,7 +1158,7 @@ impl<'a> Validator<'a> {
                 "lastRetry.duration",
                 "lastRetry.message",
             ] {
-                let placeholder = self.placeholder();
+                let placeholder = self.placeholder_for(key);
                 locals.push((key.to_string(), placeholder));
                 scope.add(key);
             }
@@ -1294,7 +1329,7 @@ impl<'a> Validator<'a> {
                 } else {
                     let key = format!("workflow.outputs.parameters.{global}");
                     scope.add(key.clone());
-                    let placeholder = self.placeholder();
+                    let placeholder = self.placeholder_for(&key);
                     self.globals.set(key, placeholder);
                 }
             }
@@ -1307,7 +1342,7 @@ impl<'a> Validator<'a> {
                 } else {
                     let key = format!("workflow.outputs.artifacts.{global}");
                     scope.add(key.clone());
-                    let placeholder = self.placeholder();
+                    let placeholder = self.placeholder_for(&key);
                     self.globals.set(key, placeholder);
                 }
             }
