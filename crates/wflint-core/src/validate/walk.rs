@@ -609,13 +609,13 @@ impl<'a> Validator<'a> {
             }
             _ => {
                 if reference_unknown && !spec.on_exit.is_empty() {
-                    let placeholder = self.placeholder_for(&"workflow.failures");
+                    let placeholder = self.placeholder_for("workflow.failures");
                     self.globals.set("workflow.failures", placeholder);
                 }
                 return;
             }
         };
-        let placeholder = self.placeholder_for(&"workflow.failures");
+        let placeholder = self.placeholder_for("workflow.failures");
         self.globals.set("workflow.failures", placeholder);
         let templated_global_artifact = |templates: &[Template]| {
             templates.iter().any(|t| {
@@ -728,12 +728,12 @@ impl<'a> Validator<'a> {
             "workflow.serviceAccountName",
             "workflow.uid",
         ] {
-            let placeholder = self.placeholder_for(&key);
+            let placeholder = self.placeholder_for(key);
             self.globals.set(key, placeholder);
         }
         if !arguments.parameters.is_empty() {
             for key in ["workflow.parameters", "workflow.parameters.json"] {
-                let placeholder = self.placeholder_for(&key);
+                let placeholder = self.placeholder_for(key);
                 self.globals.set(key, placeholder);
             }
         }
@@ -755,7 +755,7 @@ impl<'a> Validator<'a> {
                 .set(format!("workflow.annotations.{key}"), placeholder);
         }
         for key in ["workflow.annotations", "workflow.annotations.json"] {
-            let placeholder = self.placeholder_for(&key);
+            let placeholder = self.placeholder_for(key);
             self.globals.set(key, placeholder);
         }
         for key in labels {
@@ -764,13 +764,13 @@ impl<'a> Validator<'a> {
                 .set(format!("workflow.labels.{key}"), placeholder);
         }
         for key in ["workflow.labels", "workflow.labels.json"] {
-            let placeholder = self.placeholder_for(&key);
+            let placeholder = self.placeholder_for(key);
             self.globals.set(key, placeholder);
         }
         if let Some(priority) = self.object.spec.priority {
             self.globals.set("workflow.priority", priority.to_string());
         }
-        let placeholder = self.placeholder_for(&"workflow.status");
+        let placeholder = self.placeholder_for("workflow.status");
         self.globals.set("workflow.status", placeholder);
     }
 
