@@ -29,7 +29,7 @@ pub(crate) use leaf::ImageDefaults;
 
 use crate::{
     diagnostic::Diagnostic,
-    model::{ArgoKind, ArgoObject, Arguments, Template, TemplateType},
+    model::{ArgoKind, ArgoObject, Arguments, Template},
     path::FieldPath,
 };
 
@@ -158,6 +158,7 @@ pub(crate) fn template_tail(template: &Template, at: &FieldPath, out: &mut Vec<D
 /// Every check of this module on one object, each template as written and every step and task
 /// argument list, without the walker's traversal, scopes or caller prefixes. Used until (and
 /// beside) the walker to run these checks on their own, e.g. in tests.
+#[cfg(test)]
 pub(crate) fn check_object(object: &ArgoObject, out: &mut Vec<Diagnostic>) {
     let spec_at = object.spec_path();
     let spec = &object.spec;
@@ -186,6 +187,7 @@ pub(crate) fn check_object(object: &ArgoObject, out: &mut Vec<Diagnostic>) {
 
 /// Every template-local check on one template as written, in Argo's order, plus the argument
 /// checks of its steps and tasks.
+#[cfg(test)]
 pub(crate) fn check_template(
     template: &Template,
     at: &FieldPath,
@@ -194,6 +196,7 @@ pub(crate) fn check_template(
 ) {
     let before = out.len();
     template_type(template, at, out);
+    use crate::model::TemplateType;
     if out.len() > before || template.template_type() == TemplateType::Unknown {
         return;
     }
