@@ -1,6 +1,8 @@
 //! Fixture tests for the rules: every `tests/fixtures/<code>/*.yaml` is linted on its own (all
-//! its documents together, no cluster context, namespace `default`) and its findings are compared
-//! with the expectations written in the file.
+//! its documents together, namespace `default`) and its findings are compared with the
+//! expectations written in the file. The cluster context is the fixture's own non-Argo
+//! documents (ConfigMaps, Secrets, a `*workflow-controller-configmap`) as a closed world, like
+//! `--context`; a fixture without such documents is linted with no context (facts unknown).
 //!
 //! Conventions:
 //! * The folder name is a rule code.
@@ -13,8 +15,7 @@
 //!   finding (code, line and message) must not be reported twice.
 //! * `pass-*.yaml` must produce no finding of the folder's code (plus any expectations it
 //!   states for other codes, checked as above).
-//! * Every rule declared in `rules::argo::RULES` (except the model's `unknown-field` and
-//!   `invalid-type`) has at least one `fail-` and one `pass-` fixture.
+//! * Every rule has at least one `fail-` and one `pass-` fixture.
 //!
 //! Run one folder with `WFLINT_FIXTURE=<code> cargo test -p wflint-core --test fixtures`.
 
@@ -23,7 +24,11 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use wflint_core::{Finding, Input, LintOptions, context::NoContext, lint_inputs, rules};
+use wflint_core::{
+    Finding, Input, LintOptions,
+    context::{ClusterContext, FileContext, NoContext},
+    lint_inputs, rules,
+};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -105,6 +110,21 @@ fn describe(findings: &[Finding]) -> String {
         .join("\n")
 }
 
+/// The fixture's own cluster objects as a closed-world context, or none.
+fn context_of(name: &str, bytes: &[u8]) -> Result<Box<dyn ClusterContext>, String> {
+    let mut builder = FileContext::builder("default");
+    builder
+        .add_manifests(name, bytes)
+        .map_err(|e| format!("{name}: context: {e}"))?;
+    let context = builder.build();
+    let (config_maps, secrets, _, _) = context.counts();
+    if config_maps + secrets == 0 {
+        Ok(Box::new(NoContext))
+    } else {
+        Ok(Box::new(context))
+    }
+}
+
 /// Lint one fixture file and return what is wrong with its outcome.
 fn check_fixture(code: &str, path: &Path) -> Vec<String> {
     let name = path.display().to_string();
@@ -139,12 +159,18 @@ fn check_fixture(code: &str, path: &Path) -> Vec<String> {
         }
     }
 
+    // Syntax fixtures may be unreadable as context on purpose: lint them without one.
+    let context = match context_of(&name, &bytes) {
+        Ok(context) => context,
+        Err(_) if rules::by_code(code).is_some_and(|r| r.group == "syntax") => Box::new(NoContext),
+        Err(error) => return vec![error],
+    };
     let report = lint_inputs(
         vec![Input {
             name: name.clone(),
             bytes,
         }],
-        &NoContext,
+        context.as_ref(),
         &LintOptions::default(),
     );
     let watched: BTreeSet<&str> = expectations
@@ -275,13 +301,10 @@ fn fixtures_match_their_expectations() {
 }
 
 #[test]
-fn every_validator_rule_has_fixtures() {
+fn every_rule_has_fixtures() {
     let files = fixture_files();
     let mut missing = Vec::new();
-    for rule in rules::argo::RULES {
-        if matches!(rule.code, "unknown-field" | "invalid-type") {
-            continue;
-        }
+    for rule in rules::all() {
         let names: Vec<String> = files
             .get(rule.code)
             .map(|f| {
