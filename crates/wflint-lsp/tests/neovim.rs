@@ -15,6 +15,8 @@ metadata:
   labels: {team: \"# café 😀\", team: data}
 spec:
   entrypoint: main
+  templates:
+    - {name: main, container: {image: \"alpine:3.20\"}}
 ";
 
 fn nvim_available() -> bool {
