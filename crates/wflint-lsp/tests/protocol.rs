@@ -30,6 +30,8 @@ metadata:
   labels: {team: \"# café 😀\", team: data}
 spec:
   entrypoint: main
+  templates:
+    - {name: main, container: {image: \"alpine:3.20\"}}
 ";
 
 const CLEAN: &str = "\
@@ -40,6 +42,8 @@ metadata:
   labels: {team: \"# café 😀\"}
 spec:
   entrypoint: main
+  templates:
+    - {name: main, container: {image: \"alpine:3.20\"}}
 ";
 
 const RULES_URL: &str = "https://github.com/wflint/wflint/blob/main/docs/rules.md";
