@@ -312,6 +312,16 @@ impl TemplateIndex {
         }
     }
 
+    /// Add the templates of `other` that this index does not have yet (the earlier wins).
+    pub fn absorb(&mut self, other: TemplateIndex) {
+        for (key, entry) in other.namespaced {
+            self.namespaced.entry(key).or_insert(entry);
+        }
+        for (key, entry) in other.cluster {
+            self.cluster.entry(key).or_insert(entry);
+        }
+    }
+
     /// Add one object if it is a template (the first of two with the same identity wins).
     pub fn add(
         &mut self,
@@ -401,17 +411,61 @@ impl ClusterContext for Layered<'_> {
     }
 }
 
-/// Lint a set of inputs: the CLI's and the editor's entry point.
+/// Lint a set of inputs: the CLI's entry point.
+///
+/// Two passes, so that memory does not grow with the number of files: the first indexes the
+/// WorkflowTemplates and ClusterWorkflowTemplates the inputs define (parsing only the files that
+/// can hold one), the second parses, lints and drops each file in turn; only the source text
+/// (for snippets) and the findings are kept.
 pub fn lint_inputs(
     inputs: Vec<Input>,
     context: &dyn ClusterContext,
     options: &LintOptions,
 ) -> Report {
-    let files: Vec<ParsedFile> = inputs
-        .into_par_iter()
-        .map(|input| source::parse(&input.name, &input.bytes, &options.limits))
+    let indexes: Vec<TemplateIndex> = inputs
+        .par_iter()
+        .filter(|input| may_define_template(&input.bytes))
+        .map(|input| {
+            let file = source::parse(&input.name, &input.bytes, &options.limits);
+            TemplateIndex::from_files(std::slice::from_ref(&file), &options.default_namespace)
+        })
         .collect();
-    lint_parsed(&files, context, options)
+    let mut templates = TemplateIndex::empty();
+    for index in indexes {
+        templates.absorb(index);
+    }
+    let layered = Layered {
+        templates: &templates,
+        inner: context,
+        closed_world: options.templates_closed_world,
+    };
+    let per_file: Vec<(Arc<SourceFile>, Vec<Finding>, usize)> = inputs
+        .into_par_iter()
+        .map(|input| {
+            let file = source::parse(&input.name, &input.bytes, &options.limits);
+            drop(input);
+            let (findings, objects) = lint_file(&file, &layered, options);
+            (file.source, findings, objects)
+        })
+        .collect();
+    let mut report = Report {
+        notes: context.notes(),
+        ..Report::default()
+    };
+    for (source, findings, objects) in per_file {
+        report.files.push(source);
+        report.findings.extend(findings);
+        report.objects += objects;
+    }
+    report
+}
+
+/// Whether a file can define a (Cluster)WorkflowTemplate: its kind must be spelled out in the
+/// text, unless escapes hide it (JSON `\u0057`, YAML `\x57`, an escaped line break inside a
+/// double-quoted scalar), so any backslash counts too.
+fn may_define_template(bytes: &[u8]) -> bool {
+    const KIND: &[u8] = b"WorkflowTemplate";
+    bytes.contains(&b'\\') || bytes.windows(KIND.len()).any(|w| w == KIND)
 }
 
 /// Lint files that were already parsed.

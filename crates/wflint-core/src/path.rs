@@ -3,13 +3,13 @@
 //! Rules report a [`FieldPath`] (`spec.templates[0].steps[1][0].template`); front ends turn it
 //! into a byte span when they have the source text (CLI, editor) or print it as is (webhook).
 
-use std::fmt;
+use std::{borrow::Cow, fmt};
 
 /// One step of a [`FieldPath`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Segment {
-    /// A mapping key.
-    Key(String),
+    /// A mapping key (field names are mostly literals, so they are borrowed, not copied).
+    Key(Cow<'static, str>),
     /// A sequence index (0-based).
     Index(usize),
 }
@@ -31,20 +31,20 @@ impl FieldPath {
         while !rest.is_empty() {
             if let Some(after) = rest.strip_prefix("[\"") {
                 let end = after.find("\"]").unwrap_or(after.len());
-                segments.push(Segment::Key(after[..end].replace("\\\"", "\"")));
+                segments.push(Segment::Key(after[..end].replace("\\\"", "\"").into()));
                 rest = after.get(end + 2..).unwrap_or("");
             } else if let Some(after) = rest.strip_prefix('[') {
                 let end = after.find(']').unwrap_or(after.len());
                 match after[..end].parse() {
                     Ok(i) => segments.push(Segment::Index(i)),
-                    Err(_) => segments.push(Segment::Key(after[..end].to_string())),
+                    Err(_) => segments.push(Segment::Key(after[..end].to_string().into())),
                 }
                 rest = after.get(end + 1..).unwrap_or("");
             } else {
                 let rest_trimmed = rest.strip_prefix('.').unwrap_or(rest);
                 let end = rest_trimmed.find(['.', '[']).unwrap_or(rest_trimmed.len());
                 if end > 0 {
-                    segments.push(Segment::Key(rest_trimmed[..end].to_string()));
+                    segments.push(Segment::Key(rest_trimmed[..end].to_string().into()));
                 }
                 rest = &rest_trimmed[end..];
                 if end == 0 && !rest.starts_with('[') {
@@ -57,7 +57,7 @@ impl FieldPath {
 
     /// This path extended by a key.
     #[must_use]
-    pub fn key(&self, key: impl Into<String>) -> Self {
+    pub fn key(&self, key: impl Into<Cow<'static, str>>) -> Self {
         let mut next = self.clone();
         next.0.push(Segment::Key(key.into()));
         next
@@ -80,7 +80,7 @@ impl FieldPath {
     }
 
     /// Append a key in place.
-    pub fn push_key(&mut self, key: impl Into<String>) {
+    pub fn push_key(&mut self, key: impl Into<Cow<'static, str>>) {
         self.0.push(Segment::Key(key.into()));
     }
 
@@ -150,7 +150,7 @@ impl FieldPath {
         self.0
             .iter()
             .try_fold(root, |value, segment| match segment {
-                Segment::Key(key) => value.get(key.as_str()),
+                Segment::Key(key) => value.get(key.as_ref()),
                 Segment::Index(i) => value.get(*i),
             })
     }
@@ -204,7 +204,7 @@ pub trait PathSegment {
     fn push_onto(self, path: &mut FieldPath);
 }
 
-impl PathSegment for &str {
+impl PathSegment for &'static str {
     fn push_onto(self, path: &mut FieldPath) {
         path.push_key(self);
     }
@@ -218,7 +218,7 @@ impl PathSegment for String {
 
 impl PathSegment for &String {
     fn push_onto(self, path: &mut FieldPath) {
-        path.push_key(self.as_str());
+        path.push_key(self.clone());
     }
 }
 

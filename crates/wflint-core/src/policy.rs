@@ -580,7 +580,7 @@ impl Checker {
         for (selector, severity) in groups.into_iter().chain(codes) {
             self.selector(
                 selector,
-                path.key("severity").key(selector.as_str()),
+                path.key("severity").key(selector.clone()),
                 Target::Key,
             );
             let _ = into.set_severity(selector, *severity);
@@ -830,7 +830,9 @@ fn schema_problems(document: &Document) -> Vec<(FieldPath, Target, String)> {
         let mut path = FieldPath::root();
         for segment in error.instance_path().iter() {
             match segment {
-                jsonschema::paths::LocationSegment::Property(name) => path.push_key(name),
+                jsonschema::paths::LocationSegment::Property(name) => {
+                    path.push_key(name.to_string())
+                }
                 jsonschema::paths::LocationSegment::Index(i) => path.push_index(i),
             }
         }
@@ -838,7 +840,7 @@ fn schema_problems(document: &Document) -> Vec<(FieldPath, Target, String)> {
             jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for field in unexpected {
                     problems.push((
-                        path.key(field.as_str()),
+                        path.key(field.clone()),
                         Target::Key,
                         format!("unknown field `{field}`"),
                     ));

@@ -483,3 +483,52 @@ spec:
         finding.diagnostic.argo_message
     );
 }
+
+/// The template index is built from every input before any file is linted (two passes): a
+/// `workflowTemplateRef` resolves to a template defined in a later file, also when the later
+/// file spells its kind with escapes, and an unknown name is still reported.
+#[test]
+fn template_refs_resolve_across_files_whatever_their_order() {
+    let workflow = |template: &str| Input {
+        name: format!("wf-{template}.yaml"),
+        bytes: format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {{name: wf-{template}}}\n\
+             spec:\n  workflowTemplateRef: {{name: {template}}}\n"
+        )
+        .into_bytes(),
+    };
+    let yaml_template = Input {
+        name: "template.yaml".to_string(),
+        bytes:
+            b"apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata: {name: plain}\n\
+spec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: {image: alpine:3.23}\n"
+                .to_vec(),
+    };
+    let escaped_template = Input {
+        name: "escaped.json".to_string(),
+        bytes: br#"{"apiVersion": "argoproj.io/v1alpha1", "kind": "\u0057orkflow\u0054emplate",
+ "metadata": {"name": "escaped"},
+ "spec": {"entrypoint": "main", "templates": [{"name": "main", "container": {"image": "alpine:3.23"}}]}}"#
+            .to_vec(),
+    };
+    let report = lint_inputs(
+        vec![
+            workflow("plain"),
+            workflow("escaped"),
+            workflow("absent"),
+            yaml_template,
+            escaped_template,
+        ],
+        &NoContext,
+        &LintOptions::default(),
+    );
+    let not_found: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.diagnostic.rule.code == "template-ref-not-found")
+        .filter_map(|f| f.file.as_ref().map(|file| file.name.as_str()))
+        .collect();
+    assert_eq!(not_found, ["wf-absent.yaml"], "{:#?}", report.findings);
+    assert_eq!(report.files.len(), 5);
+    assert_eq!(report.objects, 5);
+}

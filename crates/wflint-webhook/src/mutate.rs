@@ -56,7 +56,7 @@ impl Mutation {
             .segments()
             .iter()
             .map(|segment| match segment {
-                wflint_core::path::Segment::Key(key) => key.clone(),
+                wflint_core::path::Segment::Key(key) => key.to_string(),
                 wflint_core::path::Segment::Index(index) => index.to_string(),
             })
             .collect();

@@ -547,7 +547,7 @@ fn string_map(
                 return Err(invalid(
                     parsed,
                     document,
-                    &object.base.join(&path.key(key.as_str())),
+                    &object.base.join(&path.key(key.clone())),
                     format!(
                         "{what}: `{field}` values must be strings; write the value of `{key}` \
                          as a YAML block string (`{key}: |`)"
@@ -615,7 +615,12 @@ fn controller_from_data(
                     ContextError::Invalid { message, .. } => message,
                     other => other.to_string(),
                 };
-                invalid(parsed, document, &object.base.key("data").key(key), message)
+                invalid(
+                    parsed,
+                    document,
+                    &object.base.key("data").key(key.to_owned()),
+                    message,
+                )
             }),
         }
     };

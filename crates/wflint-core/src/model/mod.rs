@@ -183,7 +183,7 @@ fn decode_object(kind: ArgoKind, value: &serde_json::Value) -> Result<ArgoObject
 /// Decode `parent[key]` (absent or `null` gives the default), reporting errors under `base`.
 fn decode_field<T>(
     parent: &serde_json::Value,
-    key: &str,
+    key: &'static str,
     base: &FieldPath,
 ) -> Result<T, DecodeError>
 where
@@ -205,7 +205,7 @@ where
         for segment in error.path().iter() {
             match segment {
                 serde_path_to_error::Segment::Seq { index } => path.push_index(*index),
-                serde_path_to_error::Segment::Map { key } => path.push_key(key.as_str()),
+                serde_path_to_error::Segment::Map { key } => path.push_key(key.clone()),
                 serde_path_to_error::Segment::Enum { .. }
                 | serde_path_to_error::Segment::Unknown => {}
             }

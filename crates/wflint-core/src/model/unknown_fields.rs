@@ -241,7 +241,7 @@ pub(crate) fn refine_type_error(root: Root, value: &Value, reported: &FieldPath)
     for segment in reported.segments() {
         let next = match (segment, current) {
             (Segment::Key(key), Value::Object(map)) => map
-                .get(key.as_str())
+                .get(&**key)
                 .and_then(|child| tree.child(node, key).map(|n| (n, child))),
             (Segment::Index(index), Value::Array(list)) => list
                 .get(*index)
@@ -386,7 +386,7 @@ impl Tree {
             Value::Object(map) => {
                 for (key, child) in map {
                     if let Some(child_node) = self.child(node, key) {
-                        path.push_key(key.as_str());
+                        path.push_key(key.clone());
                         if self.first_type_error(child_node, child, path) {
                             return true;
                         }
@@ -434,7 +434,7 @@ impl Walker<'_> {
                     _ => (argo, argo),
                 };
                 for (key, child) in map {
-                    self.path.push_key(key.as_str());
+                    self.path.push_key(key.clone());
                     if let Some(version) = node.removed.get(key.as_str()) {
                         self.scan.removed.push(RemovedField {
                             path: self.path.clone(),

@@ -222,7 +222,7 @@ impl Validator<'_> {
         for (hook, definition) in &step.hooks {
             if hook != "exit" && definition.expression.is_empty() {
                 self.emit(hook_finding(
-                    at.key("hooks").key(hook.as_str()),
+                    at.key("hooks").key(hook.clone()),
                     format!(
                         "templates.{template}.steps[{group}].{step_name}.{hook} Expression required"
                     ),

@@ -82,7 +82,7 @@ fn walk(value: &Value, path: &mut FieldPath, cx: &ResolveCx<'_>, out: &mut Vec<D
         }
         Value::Object(map) => {
             for (key, item) in map {
-                path.push_key(key.as_str());
+                path.push_key(key.clone());
                 if tags::has_tags(key) {
                     check_text(key, path, true, cx, out);
                 }

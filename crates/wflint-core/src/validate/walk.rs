@@ -638,7 +638,7 @@ impl<'a> Validator<'a> {
         for (name, hook) in &spec.hooks {
             if name != "exit" && hook.expression.is_empty() {
                 self.emit(hook_finding(
-                    spec_path.key("hooks").key(name.as_str()),
+                    spec_path.key("hooks").key(name.clone()),
                     format!("hooks.{name} Expression required"),
                     name,
                 ));
@@ -1280,7 +1280,7 @@ impl<'a> Validator<'a> {
                 let substituted = self.substitute_field(value, template, bound, locals);
                 self.resolve_text(
                     &substituted,
-                    &at.key(field).key(key.as_str()),
+                    &at.key(field).key(key.clone()),
                     scope,
                     &format!("templates.{name}: "),
                     name,
@@ -1387,17 +1387,17 @@ fn remap_merged(
     else {
         return;
     };
-    let origin = match list.as_str() {
+    let origin = match &**list {
         "parameters" => merged.parameter_origin.get(*index),
         "artifacts" => merged.artifact_origin.get(*index),
         _ => return,
     };
     match origin {
         Some(Some(own)) => {
-            let mut path = at.key(list.as_str()).index(*own);
+            let mut path = at.key(list.clone()).index(*own);
             for segment in &segments[base.len() + 2..] {
                 match segment {
-                    Segment::Key(k) => path.push_key(k.as_str()),
+                    Segment::Key(k) => path.push_key(k.clone()),
                     Segment::Index(i) => path.push_index(*i),
                 }
             }

@@ -40,8 +40,14 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         let flag = |field: &str| block.get(field).and_then(Value::as_bool) == Some(true);
         let mut report = |field: &str, message: String, help: &str| {
             sink.report(
-                cx.finding(&INSECURE, 0, base.key(field), Target::Value, message)
-                    .help(help),
+                cx.finding(
+                    &INSECURE,
+                    0,
+                    base.key(field.to_owned()),
+                    Target::Value,
+                    message,
+                )
+                .help(help),
             );
         };
         match driver {

@@ -247,7 +247,7 @@ fn collect_strings<'v>(
         Value::Object(map) => {
             for (key, item) in map {
                 if key != "inline" {
-                    at.push_key(key.as_str());
+                    at.push_key(key.clone());
                     collect_strings(item, at, keep, out, depth + 1);
                     at.pop();
                 }

@@ -149,7 +149,7 @@ fn selector_problem(selector: &SelectorRef<'_>) -> Option<Problem> {
         .segments()
         .last()
         .map(|s| match s {
-            crate::path::Segment::Key(k) => k.clone(),
+            crate::path::Segment::Key(k) => k.to_string(),
             crate::path::Segment::Index(i) => i.to_string(),
         })
         .unwrap_or_default();

@@ -145,7 +145,7 @@ pub(crate) fn check_leaf(
     }
 }
 
-fn missing_image(template: &str, body: &str, at: &FieldPath) -> Diagnostic {
+fn missing_image(template: &str, body: &'static str, at: &FieldPath) -> Diagnostic {
     Diagnostic::new(
         &IMAGE_MISSING,
         at.key(body).key("image"),

@@ -257,7 +257,7 @@ pub(crate) fn label_selector_problems(selector: &LabelSelector) -> Vec<SelectorP
         if let Some((text, spots)) = requirement_error(key, Operator::Equals, Some(&values)) {
             let on_key = spots.iter().any(|(spot, _)| spot == "key");
             problems.push(SelectorProblem {
-                at: FieldPath::root().key("matchLabels").key(key.as_str()),
+                at: FieldPath::root().key("matchLabels").key(key.clone()),
                 target: if on_key { Target::Key } else { Target::Value },
                 plain: plain_requirement(key, &text),
                 go_error: text,

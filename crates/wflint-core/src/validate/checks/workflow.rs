@@ -270,7 +270,7 @@ pub(crate) fn check_pod_resources(
             out.push(
                 Diagnostic::new(
                     &POD_RESOURCES_INVALID,
-                    at.key(field).key(name.as_str()),
+                    at.key(field).key(name.clone()),
                     format!("`{name}` cannot be requested at pod level; only cpu, memory and hugepages-* can"),
                 )
                 .on_key()

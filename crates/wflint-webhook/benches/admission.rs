@@ -1,0 +1,49 @@
+//! CPU cost of one admission review without the network: decode the AdmissionReview, lint the
+//! object (offline context of `examples/artifact-passing`), build and encode the answer. The
+//! seed's artifact-passing workflow (allowed) and a broken one (denied, findings rendered).
+//!
+//! Run: `cargo bench -p wflint-webhook --bench admission`. The HTTPS figures come from
+//! `scripts/bench webhook` (wrk against the real server).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot run should stop
+
+use std::path::{Path, PathBuf};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use wflint_core::{context::files::FileContext, policy::Policy};
+use wflint_webhook::{admission, metrics::Endpoint};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn admission(c: &mut Criterion) {
+    let root = repo();
+    let context = FileContext::load(
+        &[root.join("examples/artifact-passing/context")],
+        None,
+        "default",
+    )
+    .unwrap();
+    let policy = Policy::load(&root.join("policies/default.yaml")).unwrap();
+    let mut group = c.benchmark_group("admission");
+    for (name, file) in [
+        ("allow artifact-passing", "review-allow.json"),
+        ("deny broken", "review-deny.json"),
+    ] {
+        let body = std::fs::read(root.join("crates/wflint-webhook/demo").join(file)).unwrap();
+        for endpoint in [Endpoint::Validate, Endpoint::Mutate] {
+            group.bench_function(format!("{name} /{}", endpoint.as_str()), |b| {
+                b.iter(|| {
+                    let request = admission::parse_review(&body).unwrap();
+                    let decision = admission::decide(endpoint, request, &policy, &context).unwrap();
+                    admission::encode_review(&decision.review).unwrap()
+                });
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, admission);
+criterion_main!(benches);
