@@ -147,6 +147,49 @@ pub fn lint_object(cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
     crate::model::unknown_fields::run(cx, sink);
     crate::validate::run(cx, sink);
     crate::artifacts::run(cx, sink);
+    drop_cascades(&mut sink.diagnostics);
+}
+
+/// The keys that give a template its body.
+const TEMPLATE_BODIES: &[&str] = &[
+    "container",
+    "containerSet",
+    "script",
+    "resource",
+    "steps",
+    "dag",
+    "suspend",
+    "data",
+    "http",
+    "plugin",
+];
+
+/// One mistake, one finding: a template whose body key is misspelt (`contaner:`) is reported
+/// once, as the unknown field with its rename, and not a second time as a template without a
+/// body (which is what Argo's non-strict decoding would then say).
+fn drop_cascades(diagnostics: &mut Vec<Diagnostic>) {
+    let misspelt_body_parents: Vec<FieldPath> = diagnostics
+        .iter()
+        .filter(|d| std::ptr::eq(d.rule, &rules::argo::UNKNOWN_FIELD))
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|fix| &fix.edits)
+        .filter_map(|edit| match edit {
+            crate::diagnostic::Edit::RenameKey { path, new_key }
+                if TEMPLATE_BODIES.contains(&new_key.as_str()) =>
+            {
+                Some(path.parent())
+            }
+            _ => None,
+        })
+        .collect();
+    if misspelt_body_parents.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        let no_body = std::ptr::eq(d.rule, &rules::argo_checks::TEMPLATE_TYPE)
+            && matches!(d.path.last(), Some(crate::path::Segment::Key(key)) if key == "name");
+        !(no_body && misspelt_body_parents.contains(&d.path.parent()))
+    });
 }
 
 /// The identity wflint prints for an object.
