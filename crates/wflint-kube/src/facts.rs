@@ -9,7 +9,7 @@ pub use wflint_core::artifacts::resolve::{
 };
 use wflint_core::{
     artifacts::location::Driver,
-    context::{ConfigMapInfo, ControllerConfig, TemplateObject},
+    context::{CONFIG_KEY_NOT_ALONE, ConfigMapInfo, ControllerConfig, TemplateObject},
     model::{self, ArgoKind},
     source::{self, Limits},
 };
@@ -84,37 +84,20 @@ pub fn controller_config(
     name: &str,
     data: &BTreeMap<String, String>,
 ) -> Result<ControllerConfig, String> {
-    let field = |config: &Value, key: &str| config.get(key).filter(|v| !v.is_null()).cloned();
-    let (artifact_repository, workflow_defaults) = match data.get("config") {
-        Some(_) if data.len() != 1 => {
-            return Err(
-                "if you have an item in your config map named 'config', you must only have one item"
-                    .into(),
-            );
-        }
-        Some(text) => {
-            let config = parse_yaml(text).map_err(|e| format!("data.config: {e}"))?;
-            (
-                field(&config, "artifactRepository"),
-                field(&config, "workflowDefaults"),
-            )
-        }
-        None => {
-            let read = |key: &str| -> Result<Option<Value>, String> {
-                data.get(key)
-                    .map(|text| parse_yaml(text).map_err(|e| format!("data.{key}: {e}")))
-                    .transpose()
-                    .map(|value| value.filter(|v| !v.is_null()))
-            };
-            (read("artifactRepository")?, read("workflowDefaults")?)
-        }
-    };
-    Ok(ControllerConfig {
-        namespace: namespace.to_string(),
-        name: name.to_string(),
-        artifact_repository,
-        workflow_defaults,
-    })
+    ControllerConfig::from_data(
+        namespace,
+        name,
+        data,
+        |key, text| {
+            let value = parse_yaml(text).map_err(|e| format!("data.{key}: {e}"))?;
+            match value {
+                Value::Null => Ok(None),
+                Value::Object(_) => Ok(Some(value)),
+                _ => Err(format!("data.{key}: must hold a YAML mapping")),
+            }
+        },
+        || CONFIG_KEY_NOT_ALONE.to_string(),
+    )
 }
 
 /// A ConfigMap as the rules see it.

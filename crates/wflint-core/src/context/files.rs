@@ -607,39 +607,29 @@ fn controller_from_data(
     limits: &Limits,
 ) -> Result<ControllerConfig, ContextError> {
     let origin = parsed.source.name.as_str();
-    let embedded = |key: &str| -> Result<Option<Value>, ContextError> {
-        match data.get(key) {
-            None => Ok(None),
-            Some(text) => parse_embedded_yaml(origin, key, text, limits).map_err(|error| {
+    let at_key = |key: &str, message: String| {
+        invalid(
+            parsed,
+            document,
+            &object.base.key("data").key(key.to_owned()),
+            message,
+        )
+    };
+    ControllerConfig::from_data(
+        namespace,
+        object.name(),
+        data,
+        |key, text| {
+            parse_embedded_yaml(origin, key, text, limits).map_err(|error| {
                 let message = match error {
                     ContextError::Invalid { message, .. } => message,
                     other => other.to_string(),
                 };
-                invalid(
-                    parsed,
-                    document,
-                    &object.base.key("data").key(key.to_owned()),
-                    message,
-                )
-            }),
-        }
-    };
-    let (artifact_repository, workflow_defaults) = match embedded("config")? {
-        Some(config) => (
-            config.get("artifactRepository").cloned(),
-            config.get("workflowDefaults").cloned(),
-        ),
-        None => (
-            embedded("artifactRepository")?,
-            embedded("workflowDefaults")?,
-        ),
-    };
-    Ok(ControllerConfig {
-        namespace: namespace.to_string(),
-        name: object.name().to_string(),
-        artifact_repository,
-        workflow_defaults,
-    })
+                at_key(key, message)
+            })
+        },
+        || at_key("config", super::CONFIG_KEY_NOT_ALONE.to_string()),
+    )
 }
 
 /// Parse a YAML string held in a ConfigMap value; empty text is `None`.
@@ -1019,6 +1009,28 @@ data:
                 .contains("`data.config` is not valid YAML"),
             "{bad_controller}"
         );
+
+        // Argo refuses a `config` key beside others; so does the live context.
+        let crowded = error(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: workflow-controller-configmap}\ndata:\n  config: \"{}\"\n  artifactRepository: \"{}\"\n",
+        );
+        assert!(
+            crowded
+                .to_string()
+                .contains(crate::context::CONFIG_KEY_NOT_ALONE),
+            "{crowded}"
+        );
+    }
+
+    #[test]
+    fn null_controller_fields_are_absent() {
+        let ctx = context(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: workflow-controller-configmap, namespace: argo}\n\
+             data:\n  config: \"artifactRepository: null\\nworkflowDefaults: {spec: {}}\"\n",
+        );
+        let controller = ctx.controller().found().unwrap();
+        assert_eq!(controller.artifact_repository, None);
+        assert!(controller.workflow_defaults.is_some());
     }
 
     #[test]

@@ -87,6 +87,52 @@ pub struct ControllerConfig {
     pub workflow_defaults: Option<serde_json::Value>,
 }
 
+/// Argo's error when a controller ConfigMap has a `config` key beside others.
+pub const CONFIG_KEY_NOT_ALONE: &str =
+    "if you have an item in your config map named 'config', you must only have one item";
+
+impl ControllerConfig {
+    /// Read the controller ConfigMap's `data` as Argo does: a `config` key holding the whole
+    /// configuration (then it must be the only key, else `not_alone` gives the error), or one
+    /// key per field (`artifactRepository`, `workflowDefaults`). `parse` turns the text of one
+    /// key into its value (`None` when empty); null values count as absent. The offline context
+    /// and the live one share this reading and differ only in how they parse and report.
+    pub fn from_data<E>(
+        namespace: &str,
+        name: &str,
+        data: &BTreeMap<String, String>,
+        mut parse: impl FnMut(&str, &str) -> Result<Option<serde_json::Value>, E>,
+        not_alone: impl FnOnce() -> E,
+    ) -> Result<Self, E> {
+        let present = |value: Option<&serde_json::Value>| value.filter(|v| !v.is_null()).cloned();
+        let (artifact_repository, workflow_defaults) = match data.get("config") {
+            Some(_) if data.len() != 1 => return Err(not_alone()),
+            Some(text) => match parse("config", text)? {
+                Some(config) => (
+                    present(config.get("artifactRepository")),
+                    present(config.get("workflowDefaults")),
+                ),
+                None => (None, None),
+            },
+            None => {
+                let mut read = |key: &str| -> Result<Option<serde_json::Value>, E> {
+                    match data.get(key) {
+                        Some(text) => Ok(present(parse(key, text)?.as_ref())),
+                        None => Ok(None),
+                    }
+                };
+                (read("artifactRepository")?, read("workflowDefaults")?)
+            }
+        };
+        Ok(Self {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            artifact_repository,
+            workflow_defaults,
+        })
+    }
+}
+
 /// A WorkflowTemplate or ClusterWorkflowTemplate known to the context.
 #[derive(Debug, Clone)]
 pub struct TemplateObject {
