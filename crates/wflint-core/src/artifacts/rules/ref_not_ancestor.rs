@@ -1,67 +1,38 @@
 //! `artifact-ref-not-ancestor`: a DAG task uses an output artifact of a task it does not
 //! (transitively) depend on.
 
-use std::{
-    collections::{BTreeSet, HashMap},
-    sync::LazyLock,
-};
+use std::collections::{BTreeSet, HashMap};
 
-use regex::Regex;
 use serde_json::Value;
 
-use crate::{diagnostic::Target, engine::Sink, rules::artifacts::REF_NOT_ANCESTOR};
+use crate::{
+    diagnostic::Target,
+    engine::Sink,
+    rules::artifacts::REF_NOT_ANCESTOR,
+    validate::depends::{TaskShape, ancestry, task_dependencies},
+};
 
 use super::{super::analysis::ArtifactCx, artifact_references, strings_of};
 
-/// A task name, optionally followed by `.Result` (as Argo's `GetTaskDependencies` reads
-/// `depends`).
-static DEPENDS_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"([a-zA-Z0-9][-a-zA-Z0-9]*?)\.[A-Z][a-zA-Z]+|([a-zA-Z0-9][-a-zA-Z0-9]*)").ok()
-});
-
-/// The tasks a task names as direct dependencies (`depends` when set, else `dependencies`).
-fn direct_dependencies(task: &Value) -> Vec<String> {
-    if let Some(depends) = task
-        .get("depends")
-        .and_then(Value::as_str)
-        .filter(|d| !d.is_empty())
-    {
-        let Some(regex) = DEPENDS_NAME.as_ref() else {
-            return Vec::new();
-        };
-        return regex
-            .captures_iter(depends)
-            .filter_map(|c| c.get(1).or_else(|| c.get(2)))
-            .map(|m| m.as_str().to_string())
-            .collect();
+/// What the DAG graph logic (shared with the validator) needs of one task, read from JSON.
+fn task_shape(task: &Value) -> TaskShape<'_> {
+    let text = |key: &str| task.get(key).and_then(Value::as_str).unwrap_or("");
+    let continue_on = |key: &str| {
+        task.pointer(&format!("/continueOn/{key}"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    };
+    TaskShape {
+        name: text("name"),
+        depends: text("depends"),
+        dependencies: task
+            .get("dependencies")
+            .and_then(Value::as_array)
+            .map(|deps| deps.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default(),
+        continue_on_error: continue_on("error"),
+        continue_on_failed: continue_on("failed"),
     }
-    task.get("dependencies")
-        .and_then(Value::as_array)
-        .map(|deps| {
-            deps.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The transitive ancestors of `start` (cycles and unknown names tolerated).
-fn ancestors<'a>(start: &str, direct: &'a HashMap<&str, Vec<String>>) -> BTreeSet<&'a str> {
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let mut stack: Vec<&str> = direct
-        .get(start)
-        .map(|d| d.iter().map(String::as_str).collect())
-        .unwrap_or_default();
-    while let Some(name) = stack.pop() {
-        let Some((key, deps)) = direct.get_key_value(name) else {
-            continue;
-        };
-        if seen.insert(key) {
-            stack.extend(deps.iter().map(String::as_str));
-        }
-    }
-    seen
 }
 
 pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
@@ -76,18 +47,19 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         else {
             continue;
         };
-        let names: Vec<&str> = tasks
+        let shapes: Vec<TaskShape<'_>> = tasks.iter().map(task_shape).collect();
+        let by_name: HashMap<&str, &TaskShape<'_>> = shapes.iter().map(|s| (s.name, s)).collect();
+        let names: Vec<&str> = shapes.iter().map(|s| s.name).collect();
+        let dependencies: Vec<_> = shapes
             .iter()
-            .map(|t| t.get("name").and_then(Value::as_str).unwrap_or(""))
-            .collect();
-        let direct: HashMap<&str, Vec<String>> = names
-            .iter()
-            .zip(tasks)
-            .map(|(name, task)| (*name, direct_dependencies(task)))
+            .map(|shape| task_dependencies(shape, &by_name))
             .collect();
         for (t, task) in tasks.iter().enumerate() {
             let own = names.get(t).copied().unwrap_or("");
-            let task_ancestors = ancestors(own, &direct);
+            let task_ancestors: BTreeSet<&str> = ancestry(t, &names, &dependencies)
+                .into_iter()
+                .filter_map(|i| names.get(i).copied())
+                .collect();
             let path = template.path.key("dag").key("tasks").index(t);
             let mut reported = BTreeSet::new();
             for (text_path, text) in strings_of(task, &path, |s| s.contains("outputs")) {
@@ -131,22 +103,38 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn depends_expressions_name_their_tasks() {
-        let task = json!({"depends": "(a.Succeeded || b-2) && !c.Failed"});
-        assert_eq!(direct_dependencies(&task), vec!["a", "b-2", "c"]);
-        let task = json!({"dependencies": ["x", "y"]});
-        assert_eq!(direct_dependencies(&task), vec!["x", "y"]);
+    fn ancestors_of(tasks: &Value, at: usize) -> BTreeSet<String> {
+        let tasks = tasks.as_array().unwrap();
+        let shapes: Vec<TaskShape<'_>> = tasks.iter().map(task_shape).collect();
+        let by_name: HashMap<&str, &TaskShape<'_>> = shapes.iter().map(|s| (s.name, s)).collect();
+        let names: Vec<&str> = shapes.iter().map(|s| s.name).collect();
+        let dependencies: Vec<_> = shapes
+            .iter()
+            .map(|s| task_dependencies(s, &by_name))
+            .collect();
+        ancestry(at, &names, &dependencies)
+            .into_iter()
+            .map(|i| names[i].to_string())
+            .collect()
     }
 
     #[test]
-    fn ancestry_is_transitive_and_survives_cycles() {
-        let direct: HashMap<&str, Vec<String>> = HashMap::from([
-            ("a", vec![]),
-            ("b", vec!["a".to_string()]),
-            ("c", vec!["b".to_string(), "c".to_string()]),
+    fn depends_expressions_and_dependencies_give_transitive_ancestors() {
+        let tasks = json!([
+            {"name": "a"},
+            {"name": "b-2", "dependencies": ["a"]},
+            {"name": "c"},
+            {"name": "d", "depends": "(a.Succeeded || b-2) && !c.Failed"},
+            {"name": "e", "depends": "d"},
+            {"name": "loop", "depends": "loop || e"},
         ]);
-        assert_eq!(ancestors("c", &direct), BTreeSet::from(["a", "b", "c"]));
-        assert!(ancestors("a", &direct).is_empty());
+        assert_eq!(
+            ancestors_of(&tasks, 3),
+            BTreeSet::from(["a".into(), "b-2".into(), "c".into()])
+        );
+        assert_eq!(ancestors_of(&tasks, 4).len(), 4);
+        assert!(ancestors_of(&tasks, 0).is_empty());
+        // A cycle through the task itself is tolerated.
+        assert_eq!(ancestors_of(&tasks, 5).len(), 5);
     }
 }
