@@ -238,6 +238,22 @@ pub fn lint_value(
     options: &LintOptions,
 ) -> Option<(ObjectRef, Vec<Diagnostic>)> {
     let kind = argo_kind_of(value)?;
+    let sink = decode_and_lint(kind, value, context, options);
+    let namespace = namespace_of(kind, value, &options.default_namespace);
+    Some((
+        object_ref(kind, value, namespace, 1),
+        sink.into_diagnostics(),
+    ))
+}
+
+/// Decode one object and run every pass on it (a decode error is a finding too); the
+/// diagnostics are not placed in any source yet.
+fn decode_and_lint<'o>(
+    kind: ArgoKind,
+    value: &serde_json::Value,
+    context: &dyn ClusterContext,
+    options: &'o LintOptions,
+) -> Sink<'o> {
     let namespace = namespace_of(kind, value, &options.default_namespace);
     let object = model::decode(kind, value);
     let mut sink = Sink::new(&options.rules);
@@ -253,10 +269,7 @@ pub fn lint_value(
         options,
     };
     lint_object(&cx, &mut sink);
-    Some((
-        object_ref(kind, value, namespace, 1),
-        sink.into_diagnostics(),
-    ))
+    sink
 }
 
 fn decode_error(error: &model::DecodeError) -> Diagnostic {
@@ -570,21 +583,7 @@ fn lint_file(
     for document in &file.documents {
         for (kind, value, base) in objects_in(&document.value) {
             ordinal += 1;
-            let namespace = namespace_of(kind, value, &options.default_namespace);
-            let object = model::decode(kind, value);
-            let mut sink = Sink::new(&options.rules);
-            if let Err(error) = &object {
-                sink.report(decode_error(error));
-            }
-            let cx = ObjectCx {
-                kind,
-                value,
-                object: object.as_ref().ok(),
-                namespace,
-                context,
-                options,
-            };
-            lint_object(&cx, &mut sink);
+            let mut sink = decode_and_lint(kind, value, context, options);
             if base.is_root() && is_kindless_workflow(value) {
                 sink.report(
                     Diagnostic::new(
@@ -595,6 +594,7 @@ fn lint_file(
                     .help("add `apiVersion: argoproj.io/v1alpha1` and `kind: Workflow`"),
                 );
             }
+            let namespace = namespace_of(kind, value, &options.default_namespace);
             let object_ref = object_ref(kind, value, namespace, ordinal);
             for diagnostic in sink.into_diagnostics() {
                 findings.push(place(diagnostic, file, document, &base, &object_ref));
