@@ -495,7 +495,7 @@ pub fn lint_inputs(
         inner: context,
         closed_world: options.templates_closed_world,
     };
-    let per_file: Vec<(Arc<SourceFile>, Vec<Finding>, usize)> = inputs
+    let per_file: Vec<FileOutcome> = inputs
         .into_par_iter()
         .map(|input| {
             let file = source::parse(&input.name, &input.bytes, &options.limits);
@@ -504,6 +504,14 @@ pub fn lint_inputs(
             (file.source, findings, objects)
         })
         .collect();
+    assemble(context, per_file)
+}
+
+/// What linting one file leaves: its source (for snippets), its findings, its object count.
+type FileOutcome = (Arc<SourceFile>, Vec<Finding>, usize);
+
+/// The report of a run, files in input order.
+fn assemble(context: &dyn ClusterContext, per_file: Vec<FileOutcome>) -> Report {
     let mut report = Report {
         notes: context.notes(),
         ..Report::default()
@@ -536,20 +544,14 @@ pub fn lint_parsed(
         inner: context,
         closed_world: options.templates_closed_world,
     };
-    let per_file: Vec<(Vec<Finding>, usize)> = files
+    let per_file: Vec<FileOutcome> = files
         .par_iter()
-        .map(|file| lint_file(file, &layered, options))
+        .map(|file| {
+            let (findings, objects) = lint_file(file, &layered, options);
+            (file.source.clone(), findings, objects)
+        })
         .collect();
-    let mut report = Report {
-        notes: context.notes(),
-        ..Report::default()
-    };
-    for (file, (findings, objects)) in files.iter().zip(per_file) {
-        report.files.push(file.source.clone());
-        report.findings.extend(findings);
-        report.objects += objects;
-    }
-    report
+    assemble(context, per_file)
 }
 
 fn lint_file(

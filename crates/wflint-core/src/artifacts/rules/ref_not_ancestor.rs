@@ -35,6 +35,26 @@ fn task_shape(task: &Value) -> TaskShape<'_> {
     }
 }
 
+/// The names of a DAG's tasks and, for each, the names of its transitive ancestors.
+fn ancestries(tasks: &[Value]) -> (Vec<&str>, Vec<BTreeSet<&str>>) {
+    let shapes: Vec<TaskShape<'_>> = tasks.iter().map(task_shape).collect();
+    let by_name: HashMap<&str, &TaskShape<'_>> = shapes.iter().map(|s| (s.name, s)).collect();
+    let names: Vec<&str> = shapes.iter().map(|s| s.name).collect();
+    let dependencies: Vec<_> = shapes
+        .iter()
+        .map(|shape| task_dependencies(shape, &by_name))
+        .collect();
+    let ancestors = (0..names.len())
+        .map(|t| {
+            ancestry(t, &names, &dependencies)
+                .into_iter()
+                .filter_map(|i| names.get(i).copied())
+                .collect()
+        })
+        .collect();
+    (names, ancestors)
+}
+
 pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
     if !sink.enabled(&REF_NOT_ANCESTOR) {
         return;
@@ -47,19 +67,9 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         else {
             continue;
         };
-        let shapes: Vec<TaskShape<'_>> = tasks.iter().map(task_shape).collect();
-        let by_name: HashMap<&str, &TaskShape<'_>> = shapes.iter().map(|s| (s.name, s)).collect();
-        let names: Vec<&str> = shapes.iter().map(|s| s.name).collect();
-        let dependencies: Vec<_> = shapes
-            .iter()
-            .map(|shape| task_dependencies(shape, &by_name))
-            .collect();
-        for (t, task) in tasks.iter().enumerate() {
+        let (names, ancestors) = ancestries(tasks);
+        for ((t, task), task_ancestors) in tasks.iter().enumerate().zip(&ancestors) {
             let own = names.get(t).copied().unwrap_or("");
-            let task_ancestors: BTreeSet<&str> = ancestry(t, &names, &dependencies)
-                .into_iter()
-                .filter_map(|i| names.get(i).copied())
-                .collect();
             let path = template.path.key("dag").key("tasks").index(t);
             let mut reported = BTreeSet::new();
             for (text_path, text) in strings_of(task, &path, |s| s.contains("outputs")) {
@@ -104,18 +114,8 @@ mod tests {
     use super::*;
 
     fn ancestors_of(tasks: &Value, at: usize) -> BTreeSet<String> {
-        let tasks = tasks.as_array().unwrap();
-        let shapes: Vec<TaskShape<'_>> = tasks.iter().map(task_shape).collect();
-        let by_name: HashMap<&str, &TaskShape<'_>> = shapes.iter().map(|s| (s.name, s)).collect();
-        let names: Vec<&str> = shapes.iter().map(|s| s.name).collect();
-        let dependencies: Vec<_> = shapes
-            .iter()
-            .map(|s| task_dependencies(s, &by_name))
-            .collect();
-        ancestry(at, &names, &dependencies)
-            .into_iter()
-            .map(|i| names[i].to_string())
-            .collect()
+        let (_, ancestors) = ancestries(tasks.as_array().unwrap());
+        ancestors[at].iter().map(|name| name.to_string()).collect()
     }
 
     #[test]
