@@ -341,21 +341,9 @@ pub struct TemplateIndex {
 impl TemplateIndex {
     /// Index the templates among `files` (objects without a namespace go to `default_namespace`).
     pub fn from_files(files: &[ParsedFile], default_namespace: &str) -> Self {
-        let mut index = Self {
-            namespaced: HashMap::new(),
-            cluster: HashMap::new(),
-        };
+        let mut index = Self::empty();
         for file in files {
-            for document in &file.documents {
-                for (kind, value, _) in objects_in(&document.value) {
-                    index.add(
-                        kind,
-                        value,
-                        Some(file.source.name.clone()),
-                        default_namespace,
-                    );
-                }
-            }
+            index.add_file(file, default_namespace);
         }
         index
     }
@@ -368,13 +356,17 @@ impl TemplateIndex {
         }
     }
 
-    /// Add the templates of `other` that this index does not have yet (the earlier wins).
-    pub fn absorb(&mut self, other: TemplateIndex) {
-        for (key, entry) in other.namespaced {
-            self.namespaced.entry(key).or_insert(entry);
-        }
-        for (key, entry) in other.cluster {
-            self.cluster.entry(key).or_insert(entry);
+    /// Add the templates one parsed file defines (the earlier wins).
+    pub fn add_file(&mut self, file: &ParsedFile, default_namespace: &str) {
+        for document in &file.documents {
+            for (kind, value, _) in objects_in(&document.value) {
+                self.add(
+                    kind,
+                    value,
+                    Some(file.source.name.clone()),
+                    default_namespace,
+                );
+            }
         }
     }
 
@@ -471,34 +463,37 @@ impl ClusterContext for Layered<'_> {
 ///
 /// Two passes, so that memory does not grow with the number of files: the first indexes the
 /// WorkflowTemplates and ClusterWorkflowTemplates the inputs define (parsing only the files that
-/// can hold one), the second parses, lints and drops each file in turn; only the source text
-/// (for snippets) and the findings are kept.
+/// can hold one, and keeping them for the second pass), the second parses, lints and drops each
+/// other file in turn; only the source text (for snippets) and the findings are kept.
 pub fn lint_inputs(
     inputs: Vec<Input>,
     context: &dyn ClusterContext,
     options: &LintOptions,
 ) -> Report {
-    let indexes: Vec<TemplateIndex> = inputs
+    // Pass 1: parse the files that can define a template, and index their templates.
+    let early: Vec<Option<ParsedFile>> = inputs
         .par_iter()
-        .filter(|input| may_define_template(&input.bytes))
         .map(|input| {
-            let file = source::parse(&input.name, &input.bytes, &options.limits);
-            TemplateIndex::from_files(std::slice::from_ref(&file), &options.default_namespace)
+            may_define_template(&input.bytes)
+                .then(|| source::parse(&input.name, &input.bytes, &options.limits))
         })
         .collect();
     let mut templates = TemplateIndex::empty();
-    for index in indexes {
-        templates.absorb(index);
+    for file in early.iter().flatten() {
+        templates.add_file(file, &options.default_namespace);
     }
     let layered = Layered {
         templates: &templates,
         inner: context,
         closed_world: options.templates_closed_world,
     };
+    // Pass 2: lint every file (parsing those pass 1 did not), keeping only what the report needs.
     let per_file: Vec<FileOutcome> = inputs
         .into_par_iter()
-        .map(|input| {
-            let file = source::parse(&input.name, &input.bytes, &options.limits);
+        .zip(early)
+        .map(|(input, early)| {
+            let file =
+                early.unwrap_or_else(|| source::parse(&input.name, &input.bytes, &options.limits));
             drop(input);
             let (findings, objects) = lint_file(&file, &layered, options);
             (file.source, findings, objects)
@@ -525,11 +520,15 @@ fn assemble(context: &dyn ClusterContext, per_file: Vec<FileOutcome>) -> Report 
 }
 
 /// Whether a file can define a (Cluster)WorkflowTemplate: its kind must be spelled out in the
-/// text, unless escapes hide it (JSON `\u0057`, YAML `\x57`, an escaped line break inside a
-/// double-quoted scalar), so any backslash counts too.
+/// text, unless an escape that can stand for a letter hides it (JSON `\u0057`, YAML `\x57`,
+/// `\U00000057`, or an escaped line break inside a double-quoted scalar). `\n`, `\"` and the
+/// like cannot, so scripts full of backslashes are not parsed early.
 fn may_define_template(bytes: &[u8]) -> bool {
     const KIND: &[u8] = b"WorkflowTemplate";
-    bytes.contains(&b'\\') || bytes.windows(KIND.len()).any(|w| w == KIND)
+    bytes
+        .windows(2)
+        .any(|w| w[0] == b'\\' && matches!(w[1], b'u' | b'U' | b'x' | b'\n' | b'\r'))
+        || bytes.windows(KIND.len()).any(|w| w == KIND)
 }
 
 /// Lint files that were already parsed.

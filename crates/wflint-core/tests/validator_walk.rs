@@ -511,13 +511,22 @@ spec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: {image: 
  "spec": {"entrypoint": "main", "templates": [{"name": "main", "container": {"image": "alpine:3.23"}}]}}"#
             .to_vec(),
     };
+    // YAML escapes: `\x54` and a line break escaped inside a double-quoted scalar.
+    let yaml_escaped_template = Input {
+        name: "yaml-escaped.yaml".to_string(),
+        bytes: b"apiVersion: argoproj.io/v1alpha1\nkind: \"Workflow\\x54emp\\\n  late\"\n\
+metadata: {name: yaml-escaped}\nspec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: {image: alpine:3.23}\n"
+            .to_vec(),
+    };
     let report = lint_inputs(
         vec![
             workflow("plain"),
             workflow("escaped"),
+            workflow("yaml-escaped"),
             workflow("absent"),
             yaml_template,
             escaped_template,
+            yaml_escaped_template,
         ],
         &NoContext,
         &LintOptions::default(),
@@ -529,6 +538,6 @@ spec:\n  entrypoint: main\n  templates:\n  - name: main\n    container: {image: 
         .filter_map(|f| f.file.as_ref().map(|file| file.name.as_str()))
         .collect();
     assert_eq!(not_found, ["wf-absent.yaml"], "{:#?}", report.findings);
-    assert_eq!(report.files.len(), 5);
-    assert_eq!(report.objects, 5);
+    assert_eq!(report.files.len(), 7);
+    assert_eq!(report.objects, 7);
 }
