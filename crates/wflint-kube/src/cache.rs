@@ -645,6 +645,11 @@ impl ClusterContext for ClusterCache {
             })
     }
 
+    /// Bumped after every event a watch delivers (applied first) and every watch error.
+    fn generation(&self) -> Option<u64> {
+        Some(*self.changes.borrow())
+    }
+
     fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
         for stats in self.stats() {

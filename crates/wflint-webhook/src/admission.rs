@@ -47,7 +47,7 @@ pub enum ReviewError {
 }
 
 /// What the gate decided, with what logs and metrics need.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Decision {
     /// The review to send back.
     pub review: AdmissionReview<DynamicObject>,
@@ -67,6 +67,16 @@ pub struct Decision {
     pub dry_run: bool,
     /// Codes and severities of the findings, for metrics.
     pub findings: Vec<(&'static str, Severity)>,
+}
+
+impl Decision {
+    /// The same decision answering the review with this uid (a remembered decision reused).
+    pub fn answer_as(&mut self, uid: &str) {
+        uid.clone_into(&mut self.uid);
+        if let Some(response) = &mut self.review.response {
+            uid.clone_into(&mut response.uid);
+        }
+    }
 }
 
 /// Encode the answer. kube's types write `response.patch` as an array of numbers; the API

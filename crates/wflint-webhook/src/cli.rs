@@ -18,7 +18,7 @@ use wflint_kube::{CacheOptions, ClusterArgs, ClusterCache};
 
 use crate::{
     server::{ServeConfig, ServeError, Server},
-    state::{AppState, ClusterState, Limits},
+    state::{AppState, ClusterState, DEFAULT_VERDICT_CACHE_BYTES, Limits},
 };
 
 /// Log line format.
@@ -72,6 +72,15 @@ pub struct ServeArgs {
     /// Reviews checked at once (default: twice the CPUs).
     #[arg(long, value_name = "N")]
     pub max_concurrent_lints: Option<usize>,
+    /// Memory for remembered decisions: a review identical to an earlier one but for its uid
+    /// (mutate then validate, re-invocations, dry runs, retries) is answered without a new
+    /// lint while the policy and the cluster facts are unchanged. 0 turns it off.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_VERDICT_CACHE_BYTES)]
+    pub verdict_cache_bytes: usize,
+    /// Threads serving connections (TLS, HTTP); linting runs on separate blocking threads.
+    /// Default: half the CPUs, at least one.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub async_threads: Option<u16>,
     /// How often certificate and policy files are checked for changes.
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
     pub reload_interval: Duration,
@@ -96,7 +105,18 @@ impl ServeArgs {
             max_concurrent_lints: self
                 .max_concurrent_lints
                 .unwrap_or(defaults.max_concurrent_lints),
+            verdict_cache_bytes: self.verdict_cache_bytes,
         }
+    }
+
+    /// Threads of the async runtime: `--async-threads`, or half the CPUs (at least one). The
+    /// connections need little CPU next to linting, which has its own threads; on a small
+    /// machine a second async thread only adds wake-ups between threads to every request.
+    pub fn async_threads(&self) -> usize {
+        self.async_threads.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
+            usize::from,
+        )
     }
 
     /// The server configuration these arguments ask for.
@@ -233,6 +253,7 @@ pub fn init_logging(format: LogFormat) {
 pub fn run(args: ServeArgs) -> ExitCode {
     init_logging(args.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.async_threads())
         .enable_all()
         .build()
     {

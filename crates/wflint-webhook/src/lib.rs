@@ -20,6 +20,7 @@ pub mod reload;
 pub mod server;
 pub mod state;
 pub mod tls;
+pub mod verdicts;
 
 pub use cli::{ServeArgs, build_server, run, serve};
 pub use server::{ServeConfig, ServeError, Server, ServerHandle, router};

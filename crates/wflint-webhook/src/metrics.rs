@@ -118,6 +118,7 @@ pub struct Metrics {
     ready: Gauge,
     certificate_reloads: Family<ResultLabels, Counter>,
     policy_reloads: Family<ResultLabels, Counter>,
+    verdict_lookups: Family<ResultLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -191,6 +192,12 @@ impl Metrics {
             "Policy reloads after the file changed, by result (a rejected reload keeps the old policy)",
             policy_reloads.clone(),
         );
+        let verdict_lookups = Family::<ResultLabels, Counter>::default();
+        registry.register(
+            "verdict_cache_lookups",
+            "Look-ups of remembered decisions (an identical earlier review), by result (hit, miss)",
+            verdict_lookups.clone(),
+        );
         Self {
             registry,
             requests,
@@ -200,6 +207,7 @@ impl Metrics {
             ready,
             certificate_reloads,
             policy_reloads,
+            verdict_lookups,
         }
     }
 
@@ -242,6 +250,14 @@ impl Metrics {
     pub fn observe_policy_reload(&self, ok: bool) {
         let result = if ok { "ok" } else { "rejected" };
         self.policy_reloads
+            .get_or_create(&ResultLabels { result })
+            .inc();
+    }
+
+    /// Count a look-up of a remembered decision.
+    pub fn observe_verdict_lookup(&self, hit: bool) {
+        let result = if hit { "hit" } else { "miss" };
+        self.verdict_lookups
             .get_or_create(&ResultLabels { result })
             .inc();
     }

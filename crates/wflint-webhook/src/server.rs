@@ -27,6 +27,7 @@ use crate::{
     reload,
     state::AppState,
     tls::{self, TlsError},
+    verdicts::{Basis, ReviewKey},
 };
 
 /// Paths of the admission endpoints (the webhook configurations in `deploy/` use them).
@@ -108,10 +109,27 @@ fn error_response(status: StatusCode, message: &str) -> Response {
 /// What the blocking worker hands back.
 type Worked = Result<(Decision, Vec<u8>), ReviewError>;
 
-/// Decode, decide and encode on a blocking worker thread, under the concurrency limit and the
+/// Answer a review: a remembered decision when the same review was answered before under the
+/// same policy and cluster facts (see [`crate::verdicts`]; a look-up, done here), otherwise
+/// decode, decide and encode on a blocking worker thread, under the concurrency limit and the
 /// request deadline.
 async fn admit(endpoint: Endpoint, state: AppState, body: Bytes) -> Response {
     let started = Instant::now();
+    let key = if state.verdicts().enabled() {
+        ReviewKey::of(endpoint, &body)
+    } else {
+        None
+    };
+    if let Some(key) = &key {
+        let remembered = Basis::now(&state.policy(), state.cluster().context())
+            .and_then(|basis| state.verdicts().get(key, &basis));
+        state.metrics().observe_verdict_lookup(remembered.is_some());
+        if let Some(decision) = remembered
+            && let Ok(encoded) = admission::encode_review(&decision.review)
+        {
+            return answered(endpoint, &state, &decision, encoded, started, true);
+        }
+    }
     let deadline = state.limits().request_timeout;
     let permits = state.lint_permits();
     let worker_state = state.clone();
@@ -123,10 +141,17 @@ async fn admit(endpoint: Endpoint, state: AppState, body: Bytes) -> Response {
             let _permit = permit;
             let request = admission::parse_review(&body)?;
             let policy = worker_state.policy();
-            let decision =
-                admission::decide(endpoint, request, &policy, worker_state.cluster().context())?;
+            let context = worker_state.cluster().context();
+            // Read before deciding: facts that change meanwhile make this basis stale.
+            let basis = key.as_ref().and_then(|_| Basis::now(&policy, context));
+            let decision = admission::decide(endpoint, request, &policy, context)?;
             let encoded = admission::encode_review(&decision.review)
                 .map_err(|e| ReviewError::Malformed(e.to_string()))?;
+            if let (Some(key), Some(basis)) = (&key, basis)
+                && decision.outcome != Outcome::Skipped
+            {
+                worker_state.verdicts().insert(key, basis, &decision);
+            }
             Ok((decision, encoded))
         })
         .await;
@@ -137,29 +162,7 @@ async fn admit(endpoint: Endpoint, state: AppState, body: Bytes) -> Response {
     let metrics = state.metrics();
     match result {
         Ok(Some(Ok(Ok((decision, encoded))))) => {
-            metrics.observe_request(endpoint, decision.kind, decision.outcome, seconds);
-            for (code, severity) in &decision.findings {
-                metrics.observe_finding(code, severity.as_str());
-            }
-            tracing::info!(
-                endpoint = endpoint.as_str(),
-                uid = %decision.uid,
-                kind = decision.kind,
-                namespace = %decision.namespace,
-                name = %decision.name,
-                operation = decision.operation,
-                dry_run = decision.dry_run,
-                decision = decision.outcome.as_str(),
-                findings = decision.findings.len(),
-                duration_ms = seconds * 1000.0,
-                "admission review"
-            );
-            (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                encoded,
-            )
-                .into_response()
+            answered(endpoint, &state, &decision, encoded, started, false)
         }
         Ok(Some(Ok(Err(error)))) => {
             metrics.observe_request(endpoint, "none", Outcome::BadRequest, seconds);
@@ -189,6 +192,43 @@ async fn admit(endpoint: Endpoint, state: AppState, body: Bytes) -> Response {
             )
         }
     }
+}
+
+/// The HTTP answer of a decision, counted and logged.
+fn answered(
+    endpoint: Endpoint,
+    state: &AppState,
+    decision: &Decision,
+    encoded: Vec<u8>,
+    started: Instant,
+    remembered: bool,
+) -> Response {
+    let seconds = started.elapsed().as_secs_f64();
+    let metrics = state.metrics();
+    metrics.observe_request(endpoint, decision.kind, decision.outcome, seconds);
+    for (code, severity) in &decision.findings {
+        metrics.observe_finding(code, severity.as_str());
+    }
+    tracing::info!(
+        endpoint = endpoint.as_str(),
+        uid = %decision.uid,
+        kind = decision.kind,
+        namespace = %decision.namespace,
+        name = %decision.name,
+        operation = decision.operation,
+        dry_run = decision.dry_run,
+        decision = decision.outcome.as_str(),
+        findings = decision.findings.len(),
+        remembered,
+        duration_ms = seconds * 1000.0,
+        "admission review"
+    );
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        encoded,
+    )
+        .into_response()
 }
 
 /// How to run the HTTPS server.

@@ -13,7 +13,7 @@ use arc_swap::ArcSwap;
 use tokio::sync::Semaphore;
 use wflint_core::{context::ClusterContext, policy::Policy};
 
-use crate::metrics::Metrics;
+use crate::{metrics::Metrics, verdicts::VerdictCache};
 
 /// Cluster facts and whether they can be trusted yet.
 ///
@@ -76,7 +76,13 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Reviews linted at once (each on a blocking worker thread).
     pub max_concurrent_lints: usize,
+    /// Bytes of remembered decisions (see [`crate::verdicts`]); 0 turns the cache off.
+    pub verdict_cache_bytes: usize,
 }
+
+/// Default of [`Limits::verdict_cache_bytes`]: a few hundred typical reviews (about 2 MB of
+/// resident memory once full, measured).
+pub const DEFAULT_VERDICT_CACHE_BYTES: usize = 1024 * 1024;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -84,6 +90,7 @@ impl Default for Limits {
             max_body_bytes: 4 * 1024 * 1024,
             request_timeout: Duration::from_secs(3),
             max_concurrent_lints: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
+            verdict_cache_bytes: DEFAULT_VERDICT_CACHE_BYTES,
         }
     }
 }
@@ -93,6 +100,7 @@ struct Inner {
     policy: ArcSwap<Policy>,
     metrics: Metrics,
     lint_permits: Arc<Semaphore>,
+    verdicts: VerdictCache,
     limits: Limits,
     certificate_loaded: AtomicBool,
     draining: AtomicBool,
@@ -130,6 +138,7 @@ impl AppState {
             policy: ArcSwap::from_pointee(policy),
             metrics: Metrics::new(),
             lint_permits: Arc::new(Semaphore::new(permits)),
+            verdicts: VerdictCache::new(limits.verdict_cache_bytes),
             limits,
             certificate_loaded: AtomicBool::new(false),
             draining: AtomicBool::new(false),
@@ -163,6 +172,11 @@ impl AppState {
 
     pub(crate) fn lint_permits(&self) -> Arc<Semaphore> {
         Arc::clone(&self.0.lint_permits)
+    }
+
+    /// The remembered decisions.
+    pub fn verdicts(&self) -> &VerdictCache {
+        &self.0.verdicts
     }
 
     /// Record whether a serving certificate is loaded.

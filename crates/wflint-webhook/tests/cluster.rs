@@ -149,6 +149,13 @@ async fn watch_caches_answer_admission_without_api_calls_and_follow_changes() {
         running.mutate("team").await;
     }
     assert_eq!(fake.requests().len(), before, "{:?}", fake.requests());
+    // The repeated reviews were answered from memory, so the change below also checks that a
+    // watch event retires remembered decisions.
+    let metrics = running.state.metrics().encode(true, true);
+    assert!(
+        metrics.contains(r#"wflint_verdict_cache_lookups_total{result="hit"} 10"#),
+        "{metrics}"
+    );
 
     // A change in the cluster reaches the gate through the watch.
     fake.apply(repositories("team", "v2"));

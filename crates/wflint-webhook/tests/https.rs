@@ -401,3 +401,104 @@ async fn health_readiness_and_metrics() {
     }
     server.shutdown().await.unwrap();
 }
+
+async fn metrics_text(client: &reqwest::Client, server: &common::TestServer) -> String {
+    client
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_identical_review_is_answered_from_memory_with_its_own_uid() {
+    let ca = TestCa::new("test CA");
+    let server = start(&ca, Options::default()).await;
+    let client = client(&[&ca], false);
+    let mut answers = Vec::new();
+    for uid in ["uid-first", "uid-second"] {
+        let (status, body) = post(
+            &client,
+            &server.url("/validate"),
+            &review(uid, "CREATE", &broken_workflow("team")),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(response_of(&body)["uid"], uid);
+        answers.push(body);
+    }
+    // The same answer but for the uid.
+    answers[1]["response"]["uid"] = json!("uid-first");
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(response_of(&answers[0])["allowed"], false);
+    let metrics = metrics_text(&client, &server).await;
+    for expected in [
+        r#"wflint_verdict_cache_lookups_total{result="miss"} 1"#,
+        r#"wflint_verdict_cache_lookups_total{result="hit"} 1"#,
+        // Counted like any answer.
+        r#"wflint_admission_requests_total{endpoint="validate",kind="Workflow",outcome="denied"} 2"#,
+        r#"wflint_findings_total{code="invalid-type",severity="error"} 2"#,
+    ] {
+        assert!(
+            metrics.contains(expected),
+            "missing {expected} in\n{metrics}"
+        );
+    }
+    // The other endpoint, another object: not the same review.
+    let (_, mutated) = post(
+        &client,
+        &server.url("/mutate"),
+        &review("uid-third", "CREATE", &broken_workflow("team")),
+    )
+    .await;
+    assert_eq!(response_of(&mutated)["uid"], "uid-third");
+    let (_, other) = post(
+        &client,
+        &server.url("/validate"),
+        &review("uid-fourth", "CREATE", &artifact_workflow("team")),
+    )
+    .await;
+    assert_eq!(response_of(&other)["allowed"], true);
+    let metrics = metrics_text(&client, &server).await;
+    assert!(
+        metrics.contains(r#"wflint_verdict_cache_lookups_total{result="hit"} 1"#),
+        "{metrics}"
+    );
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn no_verdict_is_remembered_when_the_cache_is_off() {
+    let ca = TestCa::new("test CA");
+    let options = Options {
+        limits: wflint_webhook::Limits {
+            verdict_cache_bytes: 0,
+            ..wflint_webhook::Limits::default()
+        },
+        ..Options::default()
+    };
+    let server = start(&ca, options).await;
+    let client = client(&[&ca], false);
+    for uid in ["a", "b"] {
+        let (status, body) = post(
+            &client,
+            &server.url("/validate"),
+            &review(uid, "CREATE", &broken_workflow("team")),
+        )
+        .await;
+        assert_eq!(
+            (status.as_u16(), &response_of(&body)["uid"]),
+            (200, &json!(uid))
+        );
+    }
+    let metrics = metrics_text(&client, &server).await;
+    assert!(
+        !metrics.contains("wflint_verdict_cache_lookups_total{"),
+        "{metrics}"
+    );
+    assert!(server.state.verdicts().is_empty());
+    server.shutdown().await.unwrap();
+}

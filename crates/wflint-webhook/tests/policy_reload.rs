@@ -97,6 +97,8 @@ async fn an_invalid_policy_stops_start_up_with_its_location() {
         request_timeout: Duration::from_secs(3),
         max_body_bytes: 1024 * 1024,
         max_concurrent_lints: None,
+        verdict_cache_bytes: wflint_webhook::state::DEFAULT_VERDICT_CACHE_BYTES,
+        async_threads: None,
         reload_interval: Duration::from_secs(5),
         shutdown_delay: Duration::ZERO,
         drain_timeout: Duration::from_secs(1),

@@ -177,6 +177,10 @@ impl ClusterContext for FileContext {
         }
     }
 
+    /// Read once from files and never changed.
+    fn generation(&self) -> Option<u64> {
+        Some(0)
+    }
     fn config_map_namespaces(&self, name: &str) -> Lookup<Vec<String>> {
         if !self.closed_world {
             return Lookup::Unknown;

@@ -167,6 +167,13 @@ pub trait ClusterContext: Send + Sync {
     fn config_map_namespaces(&self, _name: &str) -> Lookup<Vec<String>> {
         Lookup::Unknown
     }
+    /// A number that changes whenever any answer of this context may have changed (a context
+    /// that never changes answers a constant). Callers that remember results computed against
+    /// the context (the webhook's verdict cache) reuse them only while it is unchanged. `None`
+    /// (the default): the context cannot tell, and nothing may be remembered.
+    fn generation(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// A context that knows nothing: every lookup is [`Lookup::Unknown`].
@@ -188,5 +195,8 @@ impl ClusterContext for NoContext {
     }
     fn controller(&self) -> Lookup<Arc<ControllerConfig>> {
         Lookup::Unknown
+    }
+    fn generation(&self) -> Option<u64> {
+        Some(0)
     }
 }

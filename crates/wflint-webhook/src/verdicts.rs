@@ -1,0 +1,488 @@
+//! Remembered decisions: the same review asked again gets the same answer without a new lint.
+//!
+//! The API server asks more than once about one object: `/mutate` and then `/validate` for an
+//! object the mutation left alone, a mutating webhook re-invoked (`reinvocationPolicy:
+//! IfNeeded`), a server-side dry run followed by the real apply, GitOps tools that dry-run the
+//! same manifests over and over, retries after a timeout. Each of those reviews differs from
+//! the first only by its `request.uid`.
+//!
+//! A decision is reused only when all of this holds:
+//! - the request body is the same byte for byte, the uid aside (so also the user, the
+//!   operation, `dryRun`, the old object, the endpoint);
+//! - the policy in force is the very one it was decided under (a reload starts afresh);
+//! - the cluster context reports the same [`ClusterContext::generation`]: the watch caches
+//!   bump it on every event they apply and every watch error, so any change of ConfigMaps,
+//!   Secrets or templates retires every remembered decision. A context that cannot tell
+//!   (`None`) disables the cache.
+//!
+//! Keys are the full bytes (compared on every hit), not only hashes: no collision, crafted or
+//! not, can borrow another object's answer. Memory is bounded by a byte budget (oldest entries
+//! leave first); bodies over [`MAX_CACHED_BODY`] are never kept.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::{Arc, Mutex, MutexGuard},
+};
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use wflint_core::{context::ClusterContext, policy::Policy};
+
+use crate::{admission::Decision, metrics::Endpoint};
+
+/// Largest request body whose decision is remembered (larger reviews are rare, and the look-up
+/// must stay cheap: it runs on the async threads).
+pub const MAX_CACHED_BODY: usize = 64 * 1024;
+
+/// Bytes an entry costs beyond its key (the decision and the bookkeeping), an estimate.
+const ENTRY_OVERHEAD: usize = 2048;
+
+/// A review reduced to what its answer depends on, with the uid it must echo.
+#[derive(Debug, Clone)]
+pub struct ReviewKey {
+    bytes: Arc<[u8]>,
+    uid: String,
+}
+
+impl ReviewKey {
+    /// The key of a request body for `endpoint`: the body without the values of
+    /// `request.uid` and of the metadata the API server sets on every object (`uid`,
+    /// `creationTimestamp`, `resourceVersion`, `generation`, `managedFields`; no check reads
+    /// them). `None` when the body is too large, not JSON, has no string `request.uid`, or
+    /// one of those values is not of its Kubernetes type (such reviews take the normal
+    /// path, which reports what is wrong with them).
+    pub fn of(endpoint: Endpoint, body: &[u8]) -> Option<Self> {
+        #[derive(Deserialize)]
+        struct Review<'a> {
+            #[serde(borrow)]
+            request: Option<Request<'a>>,
+        }
+        #[derive(Deserialize)]
+        struct Request<'a> {
+            #[serde(borrow)]
+            uid: Option<&'a RawValue>,
+            #[serde(borrow)]
+            object: Option<Object<'a>>,
+        }
+        #[derive(Deserialize)]
+        struct Object<'a> {
+            #[serde(borrow)]
+            metadata: Option<Metadata<'a>>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Metadata<'a> {
+            #[serde(borrow)]
+            uid: Option<&'a RawValue>,
+            #[serde(borrow)]
+            creation_timestamp: Option<&'a RawValue>,
+            #[serde(borrow)]
+            resource_version: Option<&'a RawValue>,
+            #[serde(borrow)]
+            generation: Option<&'a RawValue>,
+            #[serde(borrow)]
+            managed_fields: Option<&'a RawValue>,
+        }
+        fn typed<T: serde::de::DeserializeOwned>(raw: Option<&RawValue>) -> Option<()> {
+            match raw {
+                Some(raw) => serde_json::from_str::<Option<T>>(raw.get()).ok().map(drop),
+                None => Some(()),
+            }
+        }
+        if body.len() > MAX_CACHED_BODY {
+            return None;
+        }
+        let review: Review<'_> = serde_json::from_slice(body).ok()?;
+        let request = review.request?;
+        let uid_raw = request.uid?;
+        let uid: String = serde_json::from_str(uid_raw.get()).ok()?;
+        let mut cuts = vec![uid_raw];
+        if let Some(metadata) = request.object.and_then(|object| object.metadata) {
+            use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ManagedFieldsEntry, Time};
+            typed::<String>(metadata.uid)?;
+            typed::<Time>(metadata.creation_timestamp)?;
+            typed::<String>(metadata.resource_version)?;
+            typed::<i64>(metadata.generation)?;
+            typed::<Vec<ManagedFieldsEntry>>(metadata.managed_fields)?;
+            cuts.extend(
+                [
+                    metadata.uid,
+                    metadata.creation_timestamp,
+                    metadata.resource_version,
+                    metadata.generation,
+                    metadata.managed_fields,
+                ]
+                .into_iter()
+                .flatten(),
+            );
+        }
+        // Each raw value borrows from `body`: its offset there is where the value is written.
+        let mut spans = cuts
+            .iter()
+            .map(|raw| {
+                let start = (raw.get().as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+                Some((start, start.checked_add(raw.get().len())?))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        spans.sort_unstable();
+        let mut bytes = Vec::with_capacity(body.len() + 1);
+        bytes.push(match endpoint {
+            Endpoint::Validate => b'v',
+            Endpoint::Mutate => b'm',
+        });
+        let mut from = 0;
+        for (start, end) in spans {
+            bytes.extend_from_slice(body.get(from..start)?);
+            // A marker, so that a value cut out cannot be confused with bytes around it.
+            bytes.push(0xff);
+            from = end;
+        }
+        bytes.extend_from_slice(body.get(from..)?);
+        Some(Self {
+            bytes: bytes.into(),
+            uid,
+        })
+    }
+
+    /// The uid the answer must carry.
+    pub fn uid(&self) -> &str {
+        &self.uid
+    }
+}
+
+/// What a decision was computed against.
+#[derive(Clone)]
+pub struct Basis {
+    policy: Arc<Policy>,
+    generation: u64,
+}
+
+impl Basis {
+    /// The basis of a decision about to be made with `policy` and `context`; `None` when the
+    /// context cannot tell whether it changed (nothing is remembered then). Read *before*
+    /// deciding: a change that lands meanwhile makes the decision's generation already stale.
+    pub fn now(policy: &Arc<Policy>, context: &dyn ClusterContext) -> Option<Self> {
+        Some(Self {
+            policy: Arc::clone(policy),
+            generation: context.generation()?,
+        })
+    }
+
+    fn same(&self, other: &Basis) -> bool {
+        Arc::ptr_eq(&self.policy, &other.policy) && self.generation == other.generation
+    }
+}
+
+struct Entry {
+    basis: Basis,
+    decision: Decision,
+}
+
+#[derive(Default)]
+struct Inner {
+    entries: HashMap<Arc<[u8]>, Entry>,
+    /// Keys in insertion order, oldest first (may hold keys already replaced or removed).
+    order: VecDeque<Arc<[u8]>>,
+    bytes: usize,
+}
+
+/// The cache of decisions, bounded in bytes. Cheap to share (`&self` methods).
+pub struct VerdictCache {
+    budget: usize,
+    inner: Mutex<Inner>,
+}
+
+impl std::fmt::Debug for VerdictCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let inner = self.lock();
+        f.debug_struct("VerdictCache")
+            .field("budget", &self.budget)
+            .field("entries", &inner.entries.len())
+            .field("bytes", &inner.bytes)
+            .finish()
+    }
+}
+
+fn cost(key: &[u8]) -> usize {
+    key.len() + ENTRY_OVERHEAD
+}
+
+impl VerdictCache {
+    /// A cache holding at most `budget` bytes (0: remember nothing).
+    pub fn new(budget: usize) -> Self {
+        Self {
+            budget,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    /// Whether the cache may hold anything.
+    pub fn enabled(&self) -> bool {
+        self.budget > 0
+    }
+
+    // An insert that panicked leaves consistent maps (each step is one operation), so a
+    // poisoned lock is still usable.
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The decision remembered for `key` under `basis`, answering `key`'s uid. An entry
+    /// decided under another basis is dropped.
+    pub fn get(&self, key: &ReviewKey, basis: &Basis) -> Option<Decision> {
+        let mut inner = self.lock();
+        let entry = inner.entries.get(&key.bytes)?;
+        if !entry.basis.same(basis) {
+            if inner.entries.remove(&key.bytes).is_some() {
+                inner.bytes = inner.bytes.saturating_sub(cost(&key.bytes));
+            }
+            return None;
+        }
+        let mut decision = entry.decision.clone();
+        drop(inner);
+        decision.answer_as(key.uid());
+        Some(decision)
+    }
+
+    /// Remember `decision` for `key`, decided under `basis`.
+    pub fn insert(&self, key: &ReviewKey, basis: Basis, decision: &Decision) {
+        let size = cost(&key.bytes);
+        if size > self.budget {
+            return;
+        }
+        let mut inner = self.lock();
+        let entry = Entry {
+            basis,
+            decision: decision.clone(),
+        };
+        if inner
+            .entries
+            .insert(Arc::clone(&key.bytes), entry)
+            .is_none()
+        {
+            inner.bytes += size;
+            inner.order.push_back(Arc::clone(&key.bytes));
+        }
+        while inner.bytes > self.budget {
+            let Some(oldest) = inner.order.pop_front() else {
+                break;
+            };
+            if inner.entries.remove(&oldest).is_some() {
+                inner.bytes = inner.bytes.saturating_sub(cost(&oldest));
+            }
+        }
+        // Keys of entries dropped as stale linger in `order`; keep it from growing without
+        // bound.
+        if inner.order.len() > 2 * inner.entries.len() + 16 {
+            let Inner { entries, order, .. } = &mut *inner;
+            order.retain(|key| entries.contains_key(key));
+        }
+    }
+
+    /// Entries held.
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    /// Whether nothing is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use crate::admission;
+    use wflint_core::context::{
+        ConfigMapInfo, ControllerConfig, Lookup, NoContext, SecretKeys, TemplateObject,
+    };
+
+    const REVIEW: &str = r#"{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+      "request": {"uid": "UID", "operation": "CREATE", "userInfo": {},
+        "kind": {"group": "argoproj.io", "version": "v1alpha1", "kind": "Workflow"},
+        "resource": {"group": "argoproj.io", "version": "v1alpha1", "resource": "workflows"},
+        "namespace": "default",
+        "object": {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+          "metadata": {"generateName": "w-"},
+          "spec": {"entrypoint": "main", "templates": [{"name": "main",
+            "container": {"image": "alpine"}}]}}}}"#;
+
+    fn review(uid: &str) -> Vec<u8> {
+        REVIEW.replace("UID", uid).into_bytes()
+    }
+
+    fn decision(body: &[u8]) -> Decision {
+        let request = admission::parse_review(body).unwrap();
+        admission::decide(Endpoint::Validate, request, &Policy::default(), &NoContext).unwrap()
+    }
+
+    /// A context whose generation the test moves (`u64::MAX`: it cannot tell).
+    struct Moving(std::sync::atomic::AtomicU64);
+    impl ClusterContext for Moving {
+        fn config_map(&self, _: &str, _: &str) -> Lookup<Arc<ConfigMapInfo>> {
+            Lookup::Unknown
+        }
+        fn secret(&self, _: &str, _: &str) -> Lookup<Arc<SecretKeys>> {
+            Lookup::Unknown
+        }
+        fn workflow_template(&self, _: &str, _: &str) -> Lookup<TemplateObject> {
+            Lookup::Unknown
+        }
+        fn cluster_workflow_template(&self, _: &str) -> Lookup<TemplateObject> {
+            Lookup::Unknown
+        }
+        fn controller(&self) -> Lookup<Arc<ControllerConfig>> {
+            Lookup::Unknown
+        }
+        fn generation(&self) -> Option<u64> {
+            Some(self.0.load(Ordering::SeqCst)).filter(|g| *g != u64::MAX)
+        }
+    }
+
+    #[test]
+    fn keys_ignore_the_uid_and_nothing_else() {
+        let a = ReviewKey::of(Endpoint::Validate, &review("a")).unwrap();
+        let b = ReviewKey::of(Endpoint::Validate, &review("b-longer")).unwrap();
+        assert_eq!(a.bytes, b.bytes);
+        assert_eq!((a.uid(), b.uid()), ("a", "b-longer"));
+        let mutate = ReviewKey::of(Endpoint::Mutate, &review("a")).unwrap();
+        assert_ne!(a.bytes, mutate.bytes);
+        let other_namespace = REVIEW
+            .replace("UID", "a")
+            .replace("\"default\"", "\"team\"");
+        let c = ReviewKey::of(Endpoint::Validate, other_namespace.as_bytes()).unwrap();
+        assert_ne!(a.bytes, c.bytes);
+        // An escaped uid is decoded for the answer.
+        let escaped = ReviewKey::of(Endpoint::Validate, &review(r"x\u0041")).unwrap();
+        assert_eq!(escaped.uid(), "xA");
+    }
+
+    #[test]
+    fn keys_ignore_the_metadata_the_api_server_sets() {
+        let with_metadata = |uid: &str, stamp: &str, version: &str| {
+            REVIEW.replace("UID", "r").replace(
+                r#""metadata": {"generateName": "w-"}"#,
+                &format!(
+                    r#""metadata": {{"generateName": "w-", "uid": "{uid}", "creationTimestamp": "{stamp}", "resourceVersion": "{version}", "generation": 1, "managedFields": [{{"manager": "kubectl", "operation": "Update"}}]}}"#
+                ),
+            )
+        };
+        let a = with_metadata("u1", "2026-12-04T10:00:00Z", "1");
+        let b = with_metadata("u2", "2026-12-04T10:00:05Z", "17");
+        let key_a = ReviewKey::of(Endpoint::Validate, a.as_bytes()).unwrap();
+        assert_eq!(
+            key_a.bytes,
+            ReviewKey::of(Endpoint::Validate, b.as_bytes())
+                .unwrap()
+                .bytes
+        );
+        // Without those fields (absent, not only different): another key.
+        let plain = ReviewKey::of(Endpoint::Validate, &review("r")).unwrap();
+        assert_ne!(key_a.bytes, plain.bytes);
+        // A value that is not of its type has no key: the full decoding decides about it.
+        let bad_time = with_metadata("u1", "yesterday", "1");
+        assert!(ReviewKey::of(Endpoint::Validate, bad_time.as_bytes()).is_none());
+        let numeric_version = a.replace(r#""resourceVersion": "1""#, r#""resourceVersion": 1"#);
+        assert!(ReviewKey::of(Endpoint::Validate, numeric_version.as_bytes()).is_none());
+        // Other metadata counts.
+        let renamed = a.replace(r#""generateName": "w-""#, r#""generateName": "v-""#);
+        assert_ne!(
+            key_a.bytes,
+            ReviewKey::of(Endpoint::Validate, renamed.as_bytes())
+                .unwrap()
+                .bytes
+        );
+    }
+
+    #[test]
+    fn bodies_without_a_string_uid_or_too_large_have_no_key() {
+        assert!(ReviewKey::of(Endpoint::Validate, b"not json").is_none());
+        assert!(ReviewKey::of(Endpoint::Validate, br#"{"request": {"uid": 7}}"#).is_none());
+        assert!(ReviewKey::of(Endpoint::Validate, br#"{"request": {}}"#).is_none());
+        assert!(ReviewKey::of(Endpoint::Validate, br#"{}"#).is_none());
+        let mut large = review("a");
+        large.extend(std::iter::repeat_n(b' ', MAX_CACHED_BODY));
+        assert!(ReviewKey::of(Endpoint::Validate, &large).is_none());
+    }
+
+    #[test]
+    fn a_hit_answers_the_new_uid() {
+        let cache = VerdictCache::new(1 << 20);
+        let policy = Arc::new(Policy::default());
+        let basis = Basis::now(&policy, &NoContext).unwrap();
+        let first = ReviewKey::of(Endpoint::Validate, &review("first")).unwrap();
+        cache.insert(&first, basis.clone(), &decision(&review("first")));
+        let second = ReviewKey::of(Endpoint::Validate, &review("second")).unwrap();
+        let hit = cache.get(&second, &basis).unwrap();
+        assert_eq!(hit.uid, "second");
+        let encoded = admission::encode_review(&hit.review).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&encoded).unwrap();
+        assert_eq!(value["response"]["uid"], "second");
+        assert_eq!(value["response"]["allowed"], true);
+    }
+
+    #[test]
+    fn a_new_policy_or_a_context_change_retires_entries() {
+        let cache = VerdictCache::new(1 << 20);
+        let context = Moving(AtomicU64::new(1));
+        let policy = Arc::new(Policy::default());
+        let key = ReviewKey::of(Endpoint::Validate, &review("a")).unwrap();
+        let basis = Basis::now(&policy, &context).unwrap();
+        cache.insert(&key, basis.clone(), &decision(&review("a")));
+        assert!(cache.get(&key, &basis).is_some());
+
+        let reloaded = Arc::new(Policy::default());
+        assert!(
+            cache
+                .get(&key, &Basis::now(&reloaded, &context).unwrap())
+                .is_none()
+        );
+        cache.insert(&key, basis.clone(), &decision(&review("a")));
+        context.0.store(2, Ordering::SeqCst);
+        assert!(
+            cache
+                .get(&key, &Basis::now(&policy, &context).unwrap())
+                .is_none()
+        );
+        assert!(cache.is_empty(), "stale entries are dropped when met");
+    }
+
+    #[test]
+    fn a_context_that_cannot_tell_gives_no_basis() {
+        let opaque = Moving(AtomicU64::new(u64::MAX));
+        assert!(Basis::now(&Arc::new(Policy::default()), &opaque).is_none());
+    }
+
+    #[test]
+    fn the_byte_budget_evicts_the_oldest_first() {
+        let policy = Arc::new(Policy::default());
+        let basis = Basis::now(&policy, &NoContext).unwrap();
+        let keys: Vec<ReviewKey> = (0..5)
+            .map(|i| {
+                let body = REVIEW
+                    .replace("UID", "u")
+                    .replace("\"w-\"", &format!("\"w{i}-\""));
+                ReviewKey::of(Endpoint::Validate, body.as_bytes()).unwrap()
+            })
+            .collect();
+        // Five keys of one size; room for three.
+        let cache = VerdictCache::new(3 * cost(&keys[0].bytes));
+        let answer = decision(&review("u"));
+        for key in &keys {
+            cache.insert(key, basis.clone(), &answer);
+        }
+        assert_eq!(cache.len(), 3);
+        assert!(cache.get(&keys[0], &basis).is_none());
+        assert!(cache.get(&keys[1], &basis).is_none());
+        assert!(cache.get(&keys[4], &basis).is_some());
+        assert!(VerdictCache::new(0).lock().entries.is_empty());
+        let off = VerdictCache::new(0);
+        off.insert(&keys[0], basis.clone(), &answer);
+        assert!(off.is_empty() && !off.enabled());
+    }
+}
