@@ -58,17 +58,22 @@ impl FieldPath {
     /// This path extended by a key.
     #[must_use]
     pub fn key(&self, key: impl Into<Cow<'static, str>>) -> Self {
-        let mut next = self.clone();
-        next.0.push(Segment::Key(key.into()));
-        next
+        self.extended(Segment::Key(key.into()))
+    }
+
+    /// A copy with room for the one more segment (a clone would be exactly full, and the push
+    /// would reallocate).
+    fn extended(&self, last: Segment) -> Self {
+        let mut segments = Vec::with_capacity(self.0.len() + 1);
+        segments.extend_from_slice(&self.0);
+        segments.push(last);
+        Self(segments)
     }
 
     /// This path extended by an index.
     #[must_use]
     pub fn index(&self, index: usize) -> Self {
-        let mut next = self.clone();
-        next.0.push(Segment::Index(index));
-        next
+        self.extended(Segment::Index(index))
     }
 
     /// This path extended by all segments of `other`.

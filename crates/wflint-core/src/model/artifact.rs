@@ -76,34 +76,34 @@ pub struct ArtifactLocation {
     pub archive_logs: Option<bool>,
     /// Amazon S3 or an S3-compatible store (MinIO, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub s3: Option<S3Artifact>,
+    pub s3: Option<Box<S3Artifact>>,
     /// A git repository, checked out as an input artifact.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub git: Option<GitArtifact>,
+    pub git: Option<Box<GitArtifact>>,
     /// An HTTP(S) URL.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub http: Option<HttpArtifact>,
+    pub http: Option<Box<HttpArtifact>>,
     /// JFrog Artifactory.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub artifactory: Option<ArtifactoryArtifact>,
+    pub artifactory: Option<Box<ArtifactoryArtifact>>,
     /// Hadoop HDFS.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hdfs: Option<HdfsArtifact>,
+    pub hdfs: Option<Box<HdfsArtifact>>,
     /// Literal content written into the container (inputs only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub raw: Option<RawArtifact>,
+    pub raw: Option<Box<RawArtifact>>,
     /// Alibaba Cloud OSS.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub oss: Option<OssArtifact>,
+    pub oss: Option<Box<OssArtifact>>,
     /// Google Cloud Storage.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gcs: Option<GcsArtifact>,
+    pub gcs: Option<Box<GcsArtifact>>,
     /// Azure Blob Storage.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub azure: Option<AzureArtifact>,
+    pub azure: Option<Box<AzureArtifact>>,
     /// An artifact driver plugin.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub plugin: Option<PluginArtifact>,
+    pub plugin: Option<Box<PluginArtifact>>,
 }
 
 /// A borrowed view of the one storage driver block of an [`ArtifactLocation`].
@@ -208,16 +208,16 @@ impl ArtifactLocation {
     /// Every driver block that is set, in Argo's precedence order (more than one is a mistake).
     pub fn drivers(&self) -> impl Iterator<Item = ArtifactDriver<'_>> {
         [
-            self.artifactory.as_ref().map(ArtifactDriver::Artifactory),
-            self.azure.as_ref().map(ArtifactDriver::Azure),
-            self.git.as_ref().map(ArtifactDriver::Git),
-            self.gcs.as_ref().map(ArtifactDriver::Gcs),
-            self.hdfs.as_ref().map(ArtifactDriver::Hdfs),
-            self.http.as_ref().map(ArtifactDriver::Http),
-            self.oss.as_ref().map(ArtifactDriver::Oss),
-            self.raw.as_ref().map(ArtifactDriver::Raw),
-            self.s3.as_ref().map(ArtifactDriver::S3),
-            self.plugin.as_ref().map(ArtifactDriver::Plugin),
+            self.artifactory.as_deref().map(ArtifactDriver::Artifactory),
+            self.azure.as_deref().map(ArtifactDriver::Azure),
+            self.git.as_deref().map(ArtifactDriver::Git),
+            self.gcs.as_deref().map(ArtifactDriver::Gcs),
+            self.hdfs.as_deref().map(ArtifactDriver::Hdfs),
+            self.http.as_deref().map(ArtifactDriver::Http),
+            self.oss.as_deref().map(ArtifactDriver::Oss),
+            self.raw.as_deref().map(ArtifactDriver::Raw),
+            self.s3.as_deref().map(ArtifactDriver::S3),
+            self.plugin.as_deref().map(ArtifactDriver::Plugin),
         ]
         .into_iter()
         .flatten()

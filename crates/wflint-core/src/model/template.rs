@@ -50,16 +50,16 @@ pub struct Template {
     pub steps: Option<Vec<ParallelSteps>>,
     /// Body: one container.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub container: Option<Container>,
+    pub container: Option<Box<Container>>,
     /// Body: several containers in one pod, optionally ordered by dependencies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub container_set: Option<ContainerSetTemplate>,
     /// Body: a script run by an interpreter image.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub script: Option<ScriptTemplate>,
+    pub script: Option<Box<ScriptTemplate>>,
     /// Body: an action on a Kubernetes resource (create, apply, delete, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource: Option<ResourceTemplate>,
+    pub resource: Option<Box<ResourceTemplate>>,
     /// Body: a graph of tasks run as their dependencies complete.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dag: Option<DagTemplate>,
@@ -68,7 +68,7 @@ pub struct Template {
     pub suspend: Option<SuspendTemplate>,
     /// Body: read and transform data without a user container.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Data>,
+    pub data: Option<Box<Data>>,
     /// Body: an HTTP request made by the agent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http: Option<Http>,
@@ -86,7 +86,7 @@ pub struct Template {
     pub sidecars: Vec<UserContainer>,
     /// Where this template's logs and output artifacts go (overrides the repository).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub archive_location: Option<ArtifactLocation>,
+    pub archive_location: Option<Box<ArtifactLocation>>,
     /// Seconds the pod may run before it is stopped (a number or a `{{...}}` expression).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active_deadline_seconds: Option<IntOrString>,
@@ -284,7 +284,7 @@ impl Template {
     /// The main container's settings of a container or script template.
     pub fn main_container(&self) -> Option<&Container> {
         self.container
-            .as_ref()
+            .as_deref()
             .or_else(|| self.script.as_ref().map(|s| &s.container))
     }
 
@@ -320,7 +320,7 @@ impl Template {
     /// Whether logs are archived to `archiveLocation`.
     pub fn saves_logs(&self) -> bool {
         self.archive_location
-            .as_ref()
+            .as_deref()
             .is_some_and(ArtifactLocation::is_archive_logs)
     }
 }

@@ -215,14 +215,13 @@ impl Validator<'_> {
 /// the JSON of all input parameters, and input/output artifact and output parameter paths.
 fn input_values(template: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let list = |value: &Value, a: &str, b: &str| -> Vec<Value> {
+    fn list<'v>(value: &'v Value, a: &str, b: &str) -> &'v [Value] {
         value
             .get(a)
             .and_then(|v| v.get(b))
             .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    };
+            .map_or(&[], Vec::as_slice)
+    }
     let text = |value: &Value, key: &str| -> Option<String> {
         value
             .get(key)
@@ -231,7 +230,7 @@ fn input_values(template: &Value) -> Vec<(String, String)> {
             .map(str::to_string)
     };
     let parameters = list(template, "inputs", "parameters");
-    for parameter in &parameters {
+    for parameter in parameters {
         if let (Some(name), Some(value)) = (text(parameter, "name"), parameter.get("value"))
             && let Some(value) = value.as_str()
         {
@@ -240,21 +239,21 @@ fn input_values(template: &Value) -> Vec<(String, String)> {
     }
     out.push((
         "inputs.parameters".to_string(),
-        serde_json::to_string(&parameters).unwrap_or_default(),
+        serde_json::to_string(parameters).unwrap_or_default(),
     ));
     for artifact in list(template, "inputs", "artifacts") {
-        if let (Some(name), Some(path)) = (text(&artifact, "name"), text(&artifact, "path")) {
+        if let (Some(name), Some(path)) = (text(artifact, "name"), text(artifact, "path")) {
             out.push((format!("inputs.artifacts.{name}.path"), path));
         }
     }
     for artifact in list(template, "outputs", "artifacts") {
-        if let (Some(name), Some(path)) = (text(&artifact, "name"), text(&artifact, "path")) {
+        if let (Some(name), Some(path)) = (text(artifact, "name"), text(artifact, "path")) {
             out.push((format!("outputs.artifacts.{name}.path"), path));
         }
     }
     for parameter in list(template, "outputs", "parameters") {
         let path = parameter.get("valueFrom").and_then(|v| text(v, "path"));
-        if let (Some(name), Some(path)) = (text(&parameter, "name"), path) {
+        if let (Some(name), Some(path)) = (text(parameter, "name"), path) {
             out.push((format!("outputs.parameters.{name}.path"), path));
         }
     }
