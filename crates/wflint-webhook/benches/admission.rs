@@ -1,6 +1,7 @@
 //! CPU cost of one admission review without the network: decode the AdmissionReview, lint the
 //! object (offline context of `examples/artifact-passing`), build and encode the answer. The
-//! seed's artifact-passing workflow (allowed) and a broken one (denied, findings rendered).
+//! seed's artifact-passing workflow (allowed) and a broken one (denied, findings rendered); and
+//! the same allowed review answered from the remembered decisions.
 //!
 //! Run: `cargo bench -p wflint-webhook --bench admission`. The HTTPS figures come from
 //! `scripts/bench webhook` (wrk against the real server).
@@ -11,7 +12,11 @@ use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use wflint_core::{context::files::FileContext, policy::Policy};
-use wflint_webhook::{admission, metrics::Endpoint};
+use wflint_webhook::{
+    admission,
+    metrics::Endpoint,
+    verdicts::{Basis, ReviewKey, VerdictCache},
+};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -42,6 +47,23 @@ fn admission(c: &mut Criterion) {
             });
         }
     }
+    // A review answered before: the key (the body without its uid), the look-up and the
+    // encoding; what the async thread does instead of a lint.
+    let body = std::fs::read(root.join("crates/wflint-webhook/demo/review-allow.json")).unwrap();
+    let policy = std::sync::Arc::new(policy);
+    let cache = VerdictCache::new(1 << 20);
+    let basis = Basis::now(&policy, &context).unwrap();
+    let key = ReviewKey::of(Endpoint::Validate, &body).unwrap();
+    let request = admission::parse_review(&body).unwrap();
+    let decision = admission::decide(Endpoint::Validate, request, &policy, &context).unwrap();
+    cache.insert(&key, basis.clone(), &decision);
+    group.bench_function("allow artifact-passing /validate, remembered", |b| {
+        b.iter(|| {
+            let key = ReviewKey::of(Endpoint::Validate, &body).unwrap();
+            let decision = cache.get(&key, &basis).unwrap();
+            admission::encode_review(&decision.review).unwrap()
+        });
+    });
     group.finish();
 }
 
