@@ -3,12 +3,14 @@
 //! The API server asks more than once about one object: `/mutate` and then `/validate` for an
 //! object the mutation left alone, a mutating webhook re-invoked (`reinvocationPolicy:
 //! IfNeeded`), a server-side dry run followed by the real apply, GitOps tools that dry-run the
-//! same manifests over and over, retries after a timeout. Each of those reviews differs from
-//! the first only by its `request.uid`.
+//! same manifests over and over, retries after a timeout. Those reviews differ from the first
+//! only by their `request.uid` and by the metadata the API server stamps on each object it
+//! handles (`metadata.uid`, `creationTimestamp`, ...).
 //!
 //! A decision is reused only when all of this holds:
-//! - the request body is the same byte for byte, the uid aside (so also the user, the
-//!   operation, `dryRun`, the old object, the endpoint);
+//! - the request body is the same byte for byte, except the values of those fields (see
+//!   [`ReviewKey::of`]); so the user, the operation, `dryRun`, the old object and the endpoint
+//!   all count;
 //! - the policy in force is the very one it was decided under (a reload starts afresh);
 //! - the cluster context reports the same [`ClusterContext::generation`]: the watch caches
 //!   bump it on every event they apply and every watch error, so any change of ConfigMaps,
