@@ -178,14 +178,26 @@ impl Basis {
 struct Entry {
     basis: Basis,
     decision: Decision,
+    /// When it was inserted (its place in [`Inner::order`]).
+    seq: u64,
 }
 
 #[derive(Default)]
 struct Inner {
     entries: HashMap<Arc<[u8]>, Entry>,
-    /// Keys in insertion order, oldest first (may hold keys already replaced or removed).
-    order: VecDeque<Arc<[u8]>>,
+    /// Insertions, oldest first. An item whose entry was since removed or inserted again (with
+    /// a newer `seq`) is skipped when it comes up.
+    order: VecDeque<(u64, Arc<[u8]>)>,
     bytes: usize,
+    next_seq: u64,
+}
+
+impl Inner {
+    fn remove(&mut self, key: &[u8]) {
+        if self.entries.remove(key).is_some() {
+            self.bytes = self.bytes.saturating_sub(cost(key));
+        }
+    }
 }
 
 /// The cache of decisions, bounded in bytes. Cheap to share (`&self` methods).
@@ -237,9 +249,7 @@ impl VerdictCache {
         let mut inner = self.lock();
         let entry = inner.entries.get(&key.bytes)?;
         if !entry.basis.same(basis) {
-            if inner.entries.remove(&key.bytes).is_some() {
-                inner.bytes = inner.bytes.saturating_sub(cost(&key.bytes));
-            }
+            inner.remove(&key.bytes);
             return None;
         }
         let mut decision = entry.decision.clone();
@@ -255,9 +265,12 @@ impl VerdictCache {
             return;
         }
         let mut inner = self.lock();
+        let seq = inner.next_seq;
+        inner.next_seq += 1;
         let entry = Entry {
             basis,
             decision: decision.clone(),
+            seq,
         };
         if inner
             .entries
@@ -265,21 +278,21 @@ impl VerdictCache {
             .is_none()
         {
             inner.bytes += size;
-            inner.order.push_back(Arc::clone(&key.bytes));
         }
+        inner.order.push_back((seq, Arc::clone(&key.bytes)));
         while inner.bytes > self.budget {
-            let Some(oldest) = inner.order.pop_front() else {
+            let Some((seq, oldest)) = inner.order.pop_front() else {
                 break;
             };
-            if inner.entries.remove(&oldest).is_some() {
-                inner.bytes = inner.bytes.saturating_sub(cost(&oldest));
+            if inner.entries.get(&oldest).is_some_and(|e| e.seq == seq) {
+                inner.remove(&oldest);
             }
         }
-        // Keys of entries dropped as stale linger in `order`; keep it from growing without
-        // bound.
+        // Items of entries removed or inserted again linger in `order`; keep it from growing
+        // without bound.
         if inner.order.len() > 2 * inner.entries.len() + 16 {
             let Inner { entries, order, .. } = &mut *inner;
-            order.retain(|key| entries.contains_key(key));
+            order.retain(|(seq, key)| entries.get(key).is_some_and(|e| e.seq == *seq));
         }
     }
 
@@ -482,7 +495,12 @@ mod tests {
         assert!(cache.get(&keys[0], &basis).is_none());
         assert!(cache.get(&keys[1], &basis).is_none());
         assert!(cache.get(&keys[4], &basis).is_some());
-        assert!(VerdictCache::new(0).lock().entries.is_empty());
+        // A key inserted again counts as new: it outlives keys inserted before it.
+        cache.insert(&keys[2], basis.clone(), &answer);
+        cache.insert(&keys[0], basis.clone(), &answer);
+        assert!(cache.get(&keys[2], &basis).is_some());
+        assert!(cache.get(&keys[3], &basis).is_none());
+        assert_eq!(cache.len(), 3);
         let off = VerdictCache::new(0);
         off.insert(&keys[0], basis.clone(), &answer);
         assert!(off.is_empty() && !off.enabled());
