@@ -47,8 +47,8 @@ fn admission(c: &mut Criterion) {
             });
         }
     }
-    // A review answered before: the key (the body without its uid), the look-up and the
-    // encoding; what the async thread does instead of a lint.
+    // A review answered before: the key (the body without its uid and server-set metadata), the
+    // look-up and the encoding; what the async thread does instead of a lint.
     let body = std::fs::read(root.join("crates/wflint-webhook/demo/review-allow.json")).unwrap();
     let policy = std::sync::Arc::new(policy);
     let cache = VerdictCache::new(1 << 20);

@@ -73,8 +73,9 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N")]
     pub max_concurrent_lints: Option<usize>,
     /// Memory for remembered decisions: a review identical to an earlier one but for its uid
-    /// (mutate then validate, re-invocations, dry runs, retries) is answered without a new
-    /// lint while the policy and the cluster facts are unchanged. 0 turns it off.
+    /// and the metadata the API server stamps on objects (mutate then validate, re-invocations,
+    /// dry runs, retries) is answered without a new lint while the policy and the cluster facts
+    /// are unchanged. 0 turns it off.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_VERDICT_CACHE_BYTES)]
     pub verdict_cache_bytes: usize,
     /// Threads serving connections (TLS, HTTP); linting runs on separate blocking threads.
