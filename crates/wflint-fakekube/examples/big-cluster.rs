@@ -1,5 +1,5 @@
 //! Serves a fake cluster with many ConfigMaps and Secrets, for the webhook's memory benchmark
-//! (`scripts/bench webhook`): the webhook runs `--cluster` against it and caches everything.
+//! (`scripts/bench memory`): the webhook runs `--cluster` against it and caches everything.
 //!
 //! Usage: `cargo run --release -p wflint-fakekube --example big-cluster -- KUBECONFIG_OUT [N]`
 //! (N ConfigMaps and N Secrets, default 10000, spread over 100 namespaces). Writes the

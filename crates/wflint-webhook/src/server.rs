@@ -115,14 +115,16 @@ type Worked = Result<(Decision, Vec<u8>), ReviewError>;
 /// request deadline.
 async fn admit(endpoint: Endpoint, state: AppState, body: Bytes) -> Response {
     let started = Instant::now();
-    let key = if state.verdicts().enabled() {
-        ReviewKey::of(endpoint, &body)
+    // The policy in force when the review arrived decides it. The basis is read before
+    // deciding, so that facts changing meanwhile make the decision's basis stale.
+    let policy = state.policy();
+    let remember = if state.verdicts().enabled() {
+        ReviewKey::of(endpoint, &body).zip(Basis::now(&policy, state.cluster().context()))
     } else {
         None
     };
-    if let Some(key) = &key {
-        let remembered = Basis::now(&state.policy(), state.cluster().context())
-            .and_then(|basis| state.verdicts().get(key, &basis));
+    if let Some((key, basis)) = &remember {
+        let remembered = state.verdicts().get(key, basis);
         state.metrics().observe_verdict_lookup(remembered.is_some());
         if let Some(decision) = remembered
             && let Ok(encoded) = admission::encode_review(&decision.review)
@@ -140,17 +142,14 @@ async fn admit(endpoint: Endpoint, state: AppState, body: Bytes) -> Response {
             // that abandoned work still counts against the limit.
             let _permit = permit;
             let request = admission::parse_review(&body)?;
-            let policy = worker_state.policy();
             let context = worker_state.cluster().context();
-            // Read before deciding: facts that change meanwhile make this basis stale.
-            let basis = key.as_ref().and_then(|_| Basis::now(&policy, context));
             let decision = admission::decide(endpoint, request, &policy, context)?;
             let encoded = admission::encode_review(&decision.review)
                 .map_err(|e| ReviewError::Malformed(e.to_string()))?;
-            if let (Some(key), Some(basis)) = (&key, basis)
+            if let Some((key, basis)) = remember
                 && decision.outcome != Outcome::Skipped
             {
-                worker_state.verdicts().insert(key, basis, &decision);
+                worker_state.verdicts().insert(&key, basis, &decision);
             }
             Ok((decision, encoded))
         })

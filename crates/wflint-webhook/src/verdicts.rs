@@ -310,12 +310,8 @@ impl VerdictCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicU64, Ordering};
-
     use crate::admission;
-    use wflint_core::context::{
-        ConfigMapInfo, ControllerConfig, Lookup, NoContext, SecretKeys, TemplateObject,
-    };
+    use wflint_core::context::NoContext;
 
     const REVIEW: &str = r#"{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
       "request": {"uid": "UID", "operation": "CREATE", "userInfo": {},
@@ -334,29 +330,6 @@ mod tests {
     fn decision(body: &[u8]) -> Decision {
         let request = admission::parse_review(body).unwrap();
         admission::decide(Endpoint::Validate, request, &Policy::default(), &NoContext).unwrap()
-    }
-
-    /// A context whose generation the test moves (`u64::MAX`: it cannot tell).
-    struct Moving(std::sync::atomic::AtomicU64);
-    impl ClusterContext for Moving {
-        fn config_map(&self, _: &str, _: &str) -> Lookup<Arc<ConfigMapInfo>> {
-            Lookup::Unknown
-        }
-        fn secret(&self, _: &str, _: &str) -> Lookup<Arc<SecretKeys>> {
-            Lookup::Unknown
-        }
-        fn workflow_template(&self, _: &str, _: &str) -> Lookup<TemplateObject> {
-            Lookup::Unknown
-        }
-        fn cluster_workflow_template(&self, _: &str) -> Lookup<TemplateObject> {
-            Lookup::Unknown
-        }
-        fn controller(&self) -> Lookup<Arc<ControllerConfig>> {
-            Lookup::Unknown
-        }
-        fn generation(&self) -> Option<u64> {
-            Some(self.0.load(Ordering::SeqCst)).filter(|g| *g != u64::MAX)
-        }
     }
 
     #[test]
@@ -444,33 +417,20 @@ mod tests {
     #[test]
     fn a_new_policy_or_a_context_change_retires_entries() {
         let cache = VerdictCache::new(1 << 20);
-        let context = Moving(AtomicU64::new(1));
         let policy = Arc::new(Policy::default());
+        let at = |policy: &Arc<Policy>, generation| Basis {
+            policy: Arc::clone(policy),
+            generation,
+        };
         let key = ReviewKey::of(Endpoint::Validate, &review("a")).unwrap();
-        let basis = Basis::now(&policy, &context).unwrap();
-        cache.insert(&key, basis.clone(), &decision(&review("a")));
-        assert!(cache.get(&key, &basis).is_some());
+        cache.insert(&key, at(&policy, 1), &decision(&review("a")));
+        assert!(cache.get(&key, &at(&policy, 1)).is_some());
 
         let reloaded = Arc::new(Policy::default());
-        assert!(
-            cache
-                .get(&key, &Basis::now(&reloaded, &context).unwrap())
-                .is_none()
-        );
-        cache.insert(&key, basis.clone(), &decision(&review("a")));
-        context.0.store(2, Ordering::SeqCst);
-        assert!(
-            cache
-                .get(&key, &Basis::now(&policy, &context).unwrap())
-                .is_none()
-        );
+        assert!(cache.get(&key, &at(&reloaded, 1)).is_none());
+        cache.insert(&key, at(&policy, 1), &decision(&review("a")));
+        assert!(cache.get(&key, &at(&policy, 2)).is_none());
         assert!(cache.is_empty(), "stale entries are dropped when met");
-    }
-
-    #[test]
-    fn a_context_that_cannot_tell_gives_no_basis() {
-        let opaque = Moving(AtomicU64::new(u64::MAX));
-        assert!(Basis::now(&Arc::new(Policy::default()), &opaque).is_none());
     }
 
     #[test]

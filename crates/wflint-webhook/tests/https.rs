@@ -470,35 +470,43 @@ async fn an_identical_review_is_answered_from_memory_with_its_own_uid() {
     server.shutdown().await.unwrap();
 }
 
+/// Nothing is remembered with the cache turned off, nor when the cluster context cannot tell
+/// whether its facts changed (`MapContext` reports no generation).
 #[tokio::test]
-async fn no_verdict_is_remembered_when_the_cache_is_off() {
+async fn no_verdict_is_remembered_when_off_or_when_facts_may_change_unseen() {
     let ca = TestCa::new("test CA");
-    let options = Options {
+    let cache_off = Options {
         limits: wflint_webhook::Limits {
             verdict_cache_bytes: 0,
             ..wflint_webhook::Limits::default()
         },
         ..Options::default()
     };
-    let server = start(&ca, options).await;
-    let client = client(&[&ca], false);
-    for uid in ["a", "b"] {
-        let (status, body) = post(
-            &client,
-            &server.url("/validate"),
-            &review(uid, "CREATE", &broken_workflow("team")),
-        )
-        .await;
-        assert_eq!(
-            (status.as_u16(), &response_of(&body)["uid"]),
-            (200, &json!(uid))
+    let opaque_context = Options {
+        context: Arc::new(MapContext::default()),
+        ..Options::default()
+    };
+    for options in [cache_off, opaque_context] {
+        let server = start(&ca, options).await;
+        let client = client(&[&ca], false);
+        for uid in ["a", "b"] {
+            let (status, body) = post(
+                &client,
+                &server.url("/validate"),
+                &review(uid, "CREATE", &broken_workflow("team")),
+            )
+            .await;
+            assert_eq!(
+                (status.as_u16(), &response_of(&body)["uid"]),
+                (200, &json!(uid))
+            );
+        }
+        let metrics = metrics_text(&client, &server).await;
+        assert!(
+            !metrics.contains("wflint_verdict_cache_lookups_total{"),
+            "{metrics}"
         );
+        assert!(server.state.verdicts().is_empty());
+        server.shutdown().await.unwrap();
     }
-    let metrics = metrics_text(&client, &server).await;
-    assert!(
-        !metrics.contains("wflint_verdict_cache_lookups_total{"),
-        "{metrics}"
-    );
-    assert!(server.state.verdicts().is_empty());
-    server.shutdown().await.unwrap();
 }
