@@ -1,6 +1,7 @@
 //! The lint engine: parse inputs, find Argo objects, run every pass on each object, place the
 //! diagnostics in their source and apply suppressions.
 
+use crate::path::PointerExt as _;
 use std::{collections::HashMap, sync::Arc};
 
 use rayon::prelude::*;
@@ -384,7 +385,7 @@ impl TemplateIndex {
         ) {
             return;
         }
-        let Some(name) = value.pointer("/metadata/name").and_then(|v| v.as_str()) else {
+        let Some(name) = value.at("/metadata/name").and_then(|v| v.as_str()) else {
             return;
         };
         let Ok(object) = model::decode(kind, value) else {

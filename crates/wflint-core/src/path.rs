@@ -233,6 +233,41 @@ impl PathSegment for usize {
     }
 }
 
+/// JSON Pointer look-ups (RFC 6901) that do not allocate: `serde_json::Value::pointer` builds
+/// a `String` per reference token, which showed in the profile of every lint.
+pub trait PointerExt {
+    /// The value at `pointer` (`""` is the whole value), like `serde_json::Value::pointer`.
+    fn at(&self, pointer: &str) -> Option<&serde_json::Value>;
+}
+
+impl PointerExt for serde_json::Value {
+    fn at(&self, pointer: &str) -> Option<&serde_json::Value> {
+        if pointer.contains('~') {
+            // Escaped tokens (`~0`, `~1`) are rare: let serde_json unescape them.
+            return self.pointer(pointer);
+        }
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        pointer
+            .strip_prefix('/')?
+            .split('/')
+            .try_fold(self, |target, token| match target {
+                serde_json::Value::Object(map) => map.get(token),
+                serde_json::Value::Array(items) => array_index(token).and_then(|i| items.get(i)),
+                _ => None,
+            })
+    }
+}
+
+/// An array index token as RFC 6901 spells it: digits, no leading zero, no sign.
+fn array_index(token: &str) -> Option<usize> {
+    let canonical = !token.is_empty()
+        && token.bytes().all(|b| b.is_ascii_digit())
+        && (token == "0" || !token.starts_with('0'));
+    canonical.then(|| token.parse().ok()).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,5 +307,37 @@ mod tests {
             Some(&serde_json::json!("a"))
         );
         assert_eq!(path!["spec", "templates", 3].lookup(&v), None);
+    }
+
+    #[test]
+    fn pointers_find_what_serde_json_finds() {
+        use super::PointerExt as _;
+        let v = serde_json::json!({
+            "spec": {"templates": [{"name": "a"}, {"name": "b"}], "": {"x": 1}},
+            "metadata": {"labels": {"a/b": "slash", "m~n": "tilde"}},
+            "00": true
+        });
+        for pointer in [
+            "",
+            "/spec",
+            "/spec/templates/1/name",
+            "/spec/templates/01",
+            "/spec/templates/-1",
+            "/spec/templates/2",
+            "/spec/templates/+1",
+            "/spec//x",
+            "spec",
+            "/spec/templates/0/name/x",
+            "/metadata/labels/a~1b",
+            "/metadata/labels/m~0n",
+            "/metadata/labels/a~2b",
+            "/00",
+        ] {
+            assert_eq!(v.at(pointer), v.pointer(pointer), "{pointer:?}");
+        }
+        assert_eq!(
+            v.at("/spec/templates/1/name"),
+            Some(&serde_json::json!("b"))
+        );
     }
 }

@@ -7,8 +7,11 @@
 
 use std::{collections::HashSet, fmt::Write as _};
 
+use std::borrow::Cow;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::core::{
-    DynamicObject,
+    DynamicObject, NamespaceResourceScope, Resource,
     admission::{AdmissionRequest, AdmissionResponse, AdmissionReview, Operation},
 };
 use serde_json::Value;
@@ -95,9 +98,53 @@ pub fn encode_review(review: &AdmissionReview<DynamicObject>) -> serde_json::Res
     serde_json::to_vec(&value)
 }
 
+/// The object of a review, kept as the JSON it came as. kube's `DynamicObject` splits an object
+/// into its type, typed metadata and the rest (a buffered, flattened decode), and the lint needs
+/// plain JSON back: decoding straight to JSON saves both steps. Only kube's review types need it
+/// to be a [`Resource`]; its typed metadata is never filled in (wflint reads
+/// `metadata` from the JSON).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(transparent)]
+pub struct ReviewObject {
+    value: Value,
+    #[serde(skip)]
+    unused_metadata: ObjectMeta,
+}
+
+impl ReviewObject {
+    /// The object's JSON.
+    pub fn into_value(self) -> Value {
+        self.value
+    }
+}
+
+impl Resource for ReviewObject {
+    type DynamicType = ();
+    type Scope = NamespaceResourceScope;
+
+    fn kind((): &()) -> Cow<'_, str> {
+        Cow::Borrowed("")
+    }
+    fn group((): &()) -> Cow<'_, str> {
+        Cow::Borrowed("")
+    }
+    fn version((): &()) -> Cow<'_, str> {
+        Cow::Borrowed("")
+    }
+    fn plural((): &()) -> Cow<'_, str> {
+        Cow::Borrowed("")
+    }
+    fn meta(&self) -> &ObjectMeta {
+        &self.unused_metadata
+    }
+    fn meta_mut(&mut self) -> &mut ObjectMeta {
+        &mut self.unused_metadata
+    }
+}
+
 /// Decode a request body.
-pub fn parse_review(body: &[u8]) -> Result<AdmissionRequest<DynamicObject>, ReviewError> {
-    let review: AdmissionReview<DynamicObject> =
+pub fn parse_review(body: &[u8]) -> Result<AdmissionRequest<ReviewObject>, ReviewError> {
+    let review: AdmissionReview<ReviewObject> =
         serde_json::from_slice(body).map_err(|e| ReviewError::Malformed(e.to_string()))?;
     review.try_into().map_err(|_| ReviewError::NoRequest)
 }
@@ -111,22 +158,12 @@ fn operation_name(operation: &Operation) -> &'static str {
     }
 }
 
-/// The object of a review as plain JSON (kube splits it into type, metadata and the rest).
-fn object_json(object: DynamicObject) -> Value {
-    let mut value = match object.data {
+/// The object of a review as a JSON mapping (anything else is linted as an empty one).
+fn object_json(object: ReviewObject) -> Value {
+    match object.into_value() {
         Value::Object(map) => Value::Object(map),
         _ => Value::Object(serde_json::Map::new()),
-    };
-    if let Value::Object(map) = &mut value {
-        if let Some(types) = object.types {
-            map.insert("apiVersion".into(), Value::String(types.api_version));
-            map.insert("kind".into(), Value::String(types.kind));
-        }
-        if let Ok(metadata) = serde_json::to_value(&object.metadata) {
-            map.insert("metadata".into(), metadata);
-        }
     }
-    value
 }
 
 /// Truncate to `max` characters, marking the cut.
@@ -210,7 +247,7 @@ fn being_deleted(object: &Value) -> bool {
 /// Answer one review. `endpoint` says whether mutation may happen.
 pub fn decide(
     endpoint: Endpoint,
-    request: AdmissionRequest<DynamicObject>,
+    request: AdmissionRequest<ReviewObject>,
     policy: &Policy,
     context: &dyn ClusterContext,
 ) -> Result<Decision, ReviewError> {
@@ -423,7 +460,7 @@ mod tests {
     }
 
     /// A review of a workflow whose template has `typos` unknown fields.
-    fn review_with_typos(typos: usize) -> AdmissionRequest<DynamicObject> {
+    fn review_with_typos(typos: usize) -> AdmissionRequest<ReviewObject> {
         let mut template = serde_json::json!({"name": "main", "container": {"image": "alpine"}});
         for i in 0..typos {
             template[format!("typo{i:02}")] = serde_json::json!(true);

@@ -8,6 +8,7 @@
 //! brings them into the linted object, since their own text is in another file (or in the
 //! cluster).
 
+use crate::path::PointerExt as _;
 use std::{cell::OnceCell, collections::VecDeque, sync::Arc};
 
 use serde_json::Value;
@@ -141,7 +142,7 @@ fn template_ref_request(reference: &Value, anchor: FieldPath) -> Option<Request>
 /// The template named `name` among the holder's `spec.templates`, with its index.
 fn find_template<'v>(holder: &'v Value, name: &str) -> Option<(usize, &'v Value)> {
     holder
-        .pointer("/spec/templates")?
+        .at("/spec/templates")?
         .as_array()?
         .iter()
         .enumerate()
@@ -183,7 +184,7 @@ pub(crate) fn discover_holders(cx: &ObjectCx<'_>, own: &SpecSites<'_>) -> Vec<Ho
     }
     let own_name = cx
         .value
-        .pointer("/metadata/name")
+        .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("");
     let mut holders: Vec<Holder> = Vec::new();
@@ -544,7 +545,7 @@ impl<'a> ArtifactCx<'a> {
         let meta = |field: &str| {
             self.object
                 .value
-                .pointer(&format!("/metadata/{field}"))
+                .at(&format!("/metadata/{field}"))
                 .and_then(Value::as_str)
                 .is_some_and(|s| !s.is_empty())
         };

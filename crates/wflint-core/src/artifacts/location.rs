@@ -4,6 +4,7 @@
 //! Works on the raw JSON of an object (argo-semantics.md §4.6, §5.1) so that it does not depend
 //! on the typed model; every function takes the JSON of one artifact, location or spec.
 
+use crate::path::PointerExt as _;
 use serde_json::Value;
 
 use crate::path::FieldPath;
@@ -304,7 +305,7 @@ fn selector_fields(driver: Driver) -> &'static [&'static str] {
 /// The Secret selectors present (as mappings) in a driver block.
 pub fn block_selectors(driver: Driver, block: &Value) -> Vec<SelectorRef<'_>> {
     let sse_c_enabled = block
-        .pointer("/encryptionOptions/enableEncryption")
+        .at("/encryptionOptions/enableEncryption")
         .and_then(Value::as_bool)
         .unwrap_or(false);
     selector_fields(driver)
@@ -423,7 +424,7 @@ pub fn archives_logs(template: &Value, settings: &NeedSettings<'_>) -> (bool, bo
         return (true, false);
     }
     let own = template
-        .pointer("/archiveLocation/archiveLogs")
+        .at("/archiveLocation/archiveLogs")
         .and_then(Value::as_bool);
     let defaults = settings
         .default_archive_location
@@ -549,7 +550,7 @@ pub fn repository_needs(spec: &Value, spec_path: &FieldPath) -> Vec<RepositoryNe
     let settings = NeedSettings {
         spec_archive_logs: spec.get("archiveLogs").and_then(Value::as_bool),
         repository_archive_logs: false,
-        default_archive_location: spec.pointer("/templateDefaults/archiveLocation"),
+        default_archive_location: spec.at("/templateDefaults/archiveLocation"),
     };
     spec_needs(&sites, &settings)
         .into_iter()

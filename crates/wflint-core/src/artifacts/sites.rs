@@ -5,6 +5,7 @@
 //! Pure over JSON: nothing here looks at the cluster. Templates reached through `templateRef`
 //! are only *listed* ([`TemplateRefCall`]); [`super::analysis`] fetches them.
 
+use crate::path::PointerExt as _;
 use serde_json::Value;
 
 use crate::path::FieldPath;
@@ -112,7 +113,7 @@ pub fn runs_pod(template: &Value) -> bool {
 
 fn items<'v>(value: &'v Value, pointer: &str) -> &'v [Value] {
     value
-        .pointer(pointer)
+        .at(pointer)
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice)
 }
@@ -175,7 +176,7 @@ pub fn walk_template<'v>(template: &'v Value, path: &FieldPath, sites: &mut Spec
         }
     }
     if let Some(source) = template
-        .pointer("/data/source/artifactPaths")
+        .at("/data/source/artifactPaths")
         .filter(|v| v.is_object())
     {
         sites.locations.push(LocationSite {

@@ -8,6 +8,7 @@
 //! is absent is [`Lookup::Missing`], not unknown. When two files define the same object, the
 //! first one read wins (files are read in the order given, folders in sorted order).
 
+use crate::path::PointerExt as _;
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap, HashSet},
     io,
@@ -422,14 +423,14 @@ impl KubeObject<'_> {
 
     fn name(&self) -> &str {
         self.value
-            .pointer("/metadata/name")
+            .at("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or("")
     }
 
     fn namespace<'a>(&'a self, default: &'a str) -> &'a str {
         self.value
-            .pointer("/metadata/namespace")
+            .at("/metadata/namespace")
             .and_then(Value::as_str)
             .filter(|ns| !ns.is_empty())
             .unwrap_or(default)

@@ -6,6 +6,7 @@
 //! of the walk is Argo's, so the first finding reached is the one `argo lint` would print, and
 //! the prefix chain of each finding is the one of the first call path that reached it.
 
+use crate::path::PointerExt as _;
 use std::{borrow::Cow, collections::HashSet, sync::Arc};
 
 use crate::{
@@ -819,7 +820,7 @@ impl<'a> Validator<'a> {
             && let Some(meta) = controller
                 .workflow_defaults
                 .as_ref()
-                .and_then(|d| d.pointer("/spec/workflowMetadata"))
+                .and_then(|d| d.at("/spec/workflowMetadata"))
         {
             let keys = |field: &str| -> Vec<String> {
                 meta.get(field)

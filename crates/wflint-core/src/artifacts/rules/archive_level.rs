@@ -1,5 +1,6 @@
 //! `artifact-archive-level`: `archive.tar.compressionLevel` outside what gzip accepts.
 
+use crate::path::PointerExt as _;
 use crate::{diagnostic::Target, engine::Sink, rules::artifacts::ARCHIVE_LEVEL};
 
 use super::super::analysis::ArtifactCx;
@@ -9,7 +10,7 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     for site in &cx.own().sites.locations {
-        let Some(level) = site.value.pointer("/archive/tar/compressionLevel") else {
+        let Some(level) = site.value.at("/archive/tar/compressionLevel") else {
             continue;
         };
         let Some(number) = level.as_f64() else {

@@ -1,6 +1,7 @@
 //! `artifact-gc-no-service-account`: artifact GC deletes outputs but names no service account,
 //! so the GC pod runs as the namespace's `default` one.
 
+use crate::path::PointerExt as _;
 use std::collections::BTreeSet;
 
 use serde_json::Value;
@@ -32,7 +33,7 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         let own = output
             .site
             .value
-            .pointer("/artifactGC/serviceAccountName")
+            .at("/artifactGC/serviceAccountName")
             .and_then(Value::as_str)
             .is_some_and(|s| !s.is_empty());
         if own {

@@ -1,6 +1,7 @@
 //! `artifact-gc-strategy-invalid`: an `artifactGC.strategy` Argo does not know, written in the
 //! object or inherited (from its WorkflowTemplate or the controller's `workflowDefaults`).
 
+use crate::path::PointerExt as _;
 use serde_json::Value;
 
 use crate::{
@@ -66,7 +67,7 @@ fn places(cx: &ArtifactCx<'_>) -> Vec<Place> {
     for (part, site) in cx.all_locations().filter(|(_, s)| s.role.is_artifact()) {
         if let Some(text) = site
             .value
-            .pointer("/artifactGC/strategy")
+            .at("/artifactGC/strategy")
             .and_then(Value::as_str)
         {
             out.push(Place {

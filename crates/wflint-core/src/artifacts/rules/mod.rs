@@ -1,6 +1,7 @@
 //! The rules of the `artifacts` group, one file each, and the helpers several of them share
 //! (garbage-collection strategies, Secret uses, template tags).
 
+use crate::path::PointerExt as _;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -78,7 +79,7 @@ pub(crate) fn is_deleting(strategy: &str) -> bool {
 /// An artifact's own `artifactGC.strategy`, if non-empty.
 pub(crate) fn own_strategy(artifact: &Value) -> Option<&str> {
     artifact
-        .pointer("/artifactGC/strategy")
+        .at("/artifactGC/strategy")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
 }

@@ -1,6 +1,7 @@
 //! `artifact-ref-not-ancestor`: a DAG task uses an output artifact of a task it does not
 //! (transitively) depend on.
 
+use crate::path::PointerExt as _;
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
@@ -18,7 +19,7 @@ use super::{super::analysis::ArtifactCx, artifact_references, strings_of};
 fn task_shape(task: &Value) -> TaskShape<'_> {
     let text = |key: &str| task.get(key).and_then(Value::as_str).unwrap_or("");
     let continue_on = |key: &str| {
-        task.pointer(&format!("/continueOn/{key}"))
+        task.at(&format!("/continueOn/{key}"))
             .and_then(Value::as_bool)
             .unwrap_or(false)
     };
@@ -60,11 +61,7 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     for template in &cx.own().sites.templates {
-        let Some(tasks) = template
-            .value
-            .pointer("/dag/tasks")
-            .and_then(Value::as_array)
-        else {
+        let Some(tasks) = template.value.at("/dag/tasks").and_then(Value::as_array) else {
             continue;
         };
         let (names, ancestors) = ancestries(tasks);

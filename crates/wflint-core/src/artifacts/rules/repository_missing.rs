@@ -1,5 +1,6 @@
 //! `artifact-repository-missing`: an artifact needs the repository and none resolves.
 
+use crate::path::PointerExt as _;
 use std::collections::BTreeSet;
 
 use crate::{
@@ -77,10 +78,7 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         let mut message = message;
         if let Some(holder) = cx.holder(*part)
             && !holder.whole
-            && holder
-                .value
-                .pointer("/spec/artifactRepositoryRef")
-                .is_some()
+            && holder.value.at("/spec/artifactRepositoryRef").is_some()
         {
             message.push_str(&format!(
                 " ({}'s own artifactRepositoryRef does not apply: Argo honours it only through workflowTemplateRef, not templateRef)",
