@@ -532,6 +532,45 @@ mod tests {
     }
 
     #[test]
+    fn the_object_is_checked_as_sent_like_the_cli_does() {
+        // Decoded as plain JSON: nothing of the object is dropped or rewritten before the lint
+        // (kube's typed metadata would drop the misspelt `lables` silently).
+        let mut review = serde_json::json!({
+                "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+                "request": {"uid": "u", "operation": "CREATE", "userInfo": {},
+                    "kind": {"group": "argoproj.io", "version": "v1alpha1", "kind": "Workflow"},
+                    "resource": {"group": "argoproj.io", "version": "v1alpha1", "resource": "workflows"},
+                    "namespace": "team",
+                    "object": {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+                        "metadata": {"name": "w", "namespace": "team", "lables": {"a": "b"}},
+                        "spec": {"entrypoint": "main",
+                            "templates": [{"name": "main", "container": {"image": "alpine"}}]}}}});
+        let decide_body = |review: &Value| {
+            let request = parse_review(&serde_json::to_vec(review).unwrap()).unwrap();
+            decide(
+                Endpoint::Validate,
+                request,
+                &Policy::default(),
+                &wflint_core::context::NoContext,
+            )
+            .unwrap()
+        };
+        let decision = decide_body(&review);
+        assert_eq!(decision.outcome, Outcome::Denied);
+        let message = decision.review.response.unwrap().result.message;
+        assert!(
+            message.contains("- metadata.lables: ") && message.contains("[unknown-field]"),
+            "{message}"
+        );
+        // Without the typo the same object is allowed.
+        review["request"]["object"]["metadata"]
+            .as_object_mut()
+            .unwrap()
+            .remove("lables");
+        assert_eq!(decide_body(&review).outcome, Outcome::Allowed);
+    }
+
+    #[test]
     fn malformed_bodies_are_errors_not_panics() {
         assert!(matches!(
             parse_review(b"not json"),
