@@ -71,6 +71,23 @@ impl Driver {
         )
     }
 
+    /// The driver whose block is the field `name`.
+    pub fn from_field(name: &str) -> Option<Driver> {
+        Some(match name {
+            "artifactory" => Driver::Artifactory,
+            "azure" => Driver::Azure,
+            "git" => Driver::Git,
+            "gcs" => Driver::Gcs,
+            "hdfs" => Driver::Hdfs,
+            "http" => Driver::Http,
+            "oss" => Driver::Oss,
+            "raw" => Driver::Raw,
+            "s3" => Driver::S3,
+            "plugin" => Driver::Plugin,
+            _ => return None,
+        })
+    }
+
     /// The field name of the driver block.
     pub fn field(self) -> &'static str {
         match self {
@@ -101,11 +118,21 @@ fn text<'v>(value: &'v Value, field: &str) -> Option<&'v str> {
         .filter(|s| !s.is_empty())
 }
 
-/// The driver block that counts for an artifact or location, with its value.
+/// The driver block that counts for an artifact or location, with its value: the first of
+/// [`Driver::ARTIFACT_ORDER`] present. One pass over the object's few keys (a look-up per
+/// driver showed in profiles: this runs for every artifact of every rule).
 pub fn driver_of(location: &Value) -> Option<(Driver, &Value)> {
-    Driver::ARTIFACT_ORDER
+    location
+        .as_object()?
         .iter()
-        .find_map(|&driver| present(location, driver.field()).map(|block| (driver, block)))
+        .filter(|(_, block)| !block.is_null())
+        .filter_map(|(key, block)| {
+            let driver = Driver::from_field(key)?;
+            let rank = Driver::ARTIFACT_ORDER.iter().position(|&d| d == driver)?;
+            Some((rank, driver, block))
+        })
+        .min_by_key(|&(rank, ..)| rank)
+        .map(|(_, driver, block)| (driver, block))
 }
 
 /// The driver block of an `ArtifactRepository` value, with its value.
@@ -586,6 +613,23 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn the_first_present_driver_in_argos_order_counts() {
+        for driver in Driver::ARTIFACT_ORDER {
+            assert_eq!(Driver::from_field(driver.field()), Some(driver));
+        }
+        assert_eq!(Driver::from_field("name"), None);
+        // s3 comes after git in Argo's order, whatever the key order of the mapping.
+        let both = json!({"s3": {"key": "k"}, "name": "a", "git": {"repo": "r"}});
+        assert_eq!(driver_of(&both).map(|(d, _)| d), Some(Driver::Git));
+        // A null block is absent.
+        let null_git = json!({"s3": {"key": "k"}, "git": null});
+        let (driver, block) = driver_of(&null_git).unwrap();
+        assert_eq!((driver, block), (Driver::S3, &json!({"key": "k"})));
+        assert_eq!(driver_of(&json!({"name": "a"})), None);
+        assert_eq!(driver_of(&json!("s3")), None);
+    }
 
     #[test]
     fn full_location_per_driver() {

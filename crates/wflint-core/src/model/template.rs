@@ -36,7 +36,7 @@ pub struct Template {
     pub node_selector: StringMap,
     /// Scheduling constraints of the pod (overrides the workflow's).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub affinity: Option<Affinity>,
+    pub affinity: Option<Box<Affinity>>,
     /// Labels and annotations added to the pod.
     #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
     pub metadata: Metadata,
@@ -71,7 +71,7 @@ pub struct Template {
     pub data: Option<Box<Data>>,
     /// Body: an HTTP request made by the agent.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub http: Option<Http>,
+    pub http: Option<Box<Http>>,
     /// Body: a call to an executor plugin; one key naming the plugin, free-form settings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plugin: Option<Json>,
@@ -92,7 +92,7 @@ pub struct Template {
     pub active_deadline_seconds: Option<IntOrString>,
     /// How the template is retried when it fails.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub retry_strategy: Option<RetryStrategy>,
+    pub retry_strategy: Option<Box<RetryStrategy>>,
     /// Most steps or tasks of this template running at once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parallelism: Option<i64>,
@@ -126,7 +126,7 @@ pub struct Template {
     pub host_aliases: Vec<HostAlias>,
     /// Pod-level security settings.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub security_context: Option<PodSecurityContext>,
+    pub security_context: Option<Box<PodSecurityContext>>,
     /// Strategic merge patch applied to the pod spec (YAML or JSON text).
     #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
     pub pod_spec_patch: String,
@@ -135,10 +135,10 @@ pub struct Template {
     pub metrics: Option<Metrics>,
     /// Mutexes and semaphores the template must hold to run.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub synchronization: Option<Synchronization>,
+    pub synchronization: Option<Box<Synchronization>>,
     /// Reuse the outputs of an earlier run with the same key.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub memoize: Option<Memoize>,
+    pub memoize: Option<Box<Memoize>>,
     /// Longest the node may take, pending time included (a duration such as `1h`).
     #[serde(deserialize_with = "nullable", skip_serializing_if = "is_default")]
     pub timeout: String,

@@ -6,7 +6,9 @@
 //! Free-form places (labels, annotations, plugin settings, `withItems`, `status`, ...) are not
 //! walked. The same tree also pins down the exact path of a type error.
 
-use std::{collections::HashMap, sync::OnceLock};
+use std::sync::OnceLock;
+
+use foldhash::HashMap;
 
 use serde_json::{Map, Value};
 
@@ -336,8 +338,8 @@ impl Node {
         Self {
             types,
             name: None,
-            fields: HashMap::new(),
-            removed: HashMap::new(),
+            fields: HashMap::default(),
+            removed: HashMap::default(),
             extra: Extra::Open,
             items: None,
         }
@@ -537,7 +539,7 @@ impl<'d> Compiler<'d> {
         let mut compiler = Compiler {
             defs: &definitions.defs,
             nodes: Vec::new(),
-            by_ref: HashMap::new(),
+            by_ref: HashMap::default(),
         };
         let roots = Root::ALL.map(|root| compiler.definition(definitions.root(root)));
         Tree {

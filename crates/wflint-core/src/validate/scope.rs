@@ -2,7 +2,7 @@
 //! earlier steps, DAG tasks, loop items, ...) and the workflow's global variables, with Argo's
 //! exemptions (`resolveAllVariables`).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 /// Scope marker: any `{{item.*}}` resolves (a `withParam` loop is in scope).
 pub(crate) const ANY_ITEM: &str = "item.*";

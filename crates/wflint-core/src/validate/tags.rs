@@ -77,7 +77,16 @@ pub(crate) fn scan(text: &str) -> Result<Vec<Tag<'_>>, Unclosed> {
 
 /// Whether `text` holds a `{{` at all (cheap pre-check before scanning).
 pub(crate) fn has_tags(text: &str) -> bool {
-    text.contains("{{")
+    // A plain byte scan: `str::contains` sets up a two-way searcher on every call, which showed
+    // in profiles (this runs on every string of every template call).
+    let mut rest = text.as_bytes();
+    while let Some(at) = rest.iter().position(|&b| b == b'{') {
+        if rest.get(at + 1) == Some(&b'{') {
+            return true;
+        }
+        rest = rest.get(at + 1..).unwrap_or_default();
+    }
+    false
 }
 
 /// Whether a trimmed tag name starts with one of the checked roots.
@@ -222,6 +231,16 @@ mod tests {
 
     fn texts(s: &str) -> Vec<&str> {
         scan(s).unwrap_or_default().iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn has_tags_finds_two_opening_braces_anywhere() {
+        for text in ["{{", "a{{b", "x{ {{", "{{{", "}}{{", "\u{e9}{{"] {
+            assert!(has_tags(text), "{text:?}");
+        }
+        for text in ["", "{", "a{b{c", "{ {", "}}", "{}{}", "\u{e9}{"] {
+            assert!(!has_tags(text), "{text:?}");
+        }
     }
 
     #[test]

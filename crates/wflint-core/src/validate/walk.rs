@@ -314,7 +314,7 @@ pub(crate) struct Validator<'a> {
     /// The variable each placeholder stands for, by number.
     origins: Vec<String>,
     /// Templates fully validated (Argo's `results` cache).
-    validated: HashSet<String>,
+    validated: foldhash::HashSet<String>,
     /// Argo's error prefixes of the calls being walked, outermost first.
     chain: Vec<String>,
     /// Set while walking a referenced object.
@@ -333,7 +333,7 @@ impl<'a> Validator<'a> {
             globals: Globals::default(),
             next_placeholder: 0,
             origins: Vec::new(),
-            validated: HashSet::new(),
+            validated: foldhash::HashSet::default(),
             chain: Vec::new(),
             anchor: None,
             out: Vec::new(),

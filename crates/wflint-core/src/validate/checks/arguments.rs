@@ -32,7 +32,7 @@ pub(crate) fn check_arguments(
     report_name_list(
         arguments.parameters.iter().map(|p| p.name.as_str()),
         NameRule::ParamOrArtifact,
-        &format!("{argo_prefix}parameters"),
+        &format_args!("{argo_prefix}parameters"),
         "argument parameter",
         |i| parameters_at.index(i),
         out,
@@ -41,7 +41,7 @@ pub(crate) fn check_arguments(
     report_name_list(
         arguments.artifacts.iter().map(|a| a.name.as_str()),
         NameRule::ParamOrArtifact,
-        &format!("{argo_prefix}artifacts"),
+        &format_args!("{argo_prefix}artifacts"),
         "argument artifact",
         |i| artifacts_at.index(i),
         out,

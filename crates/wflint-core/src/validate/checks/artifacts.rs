@@ -24,7 +24,7 @@ pub(crate) fn check_inputs(template: &Template, at: &FieldPath, out: &mut Vec<Di
     report_name_list(
         template.inputs.parameters.iter().map(|p| p.name.as_str()),
         NameRule::ParamOrArtifact,
-        &format!("templates.{name}.inputs.parameters"),
+        &format_args!("templates.{name}.inputs.parameters"),
         "input parameter",
         |i| parameters_at.index(i),
         out,
@@ -33,7 +33,7 @@ pub(crate) fn check_inputs(template: &Template, at: &FieldPath, out: &mut Vec<Di
     report_name_list(
         template.inputs.artifacts.iter().map(|a| a.name.as_str()),
         NameRule::ParamOrArtifact,
-        &format!("templates.{name}.inputs.artifacts"),
+        &format_args!("templates.{name}.inputs.artifacts"),
         "input artifact",
         |i| artifacts_at.index(i),
         out,

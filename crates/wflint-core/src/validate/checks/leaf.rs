@@ -284,7 +284,7 @@ fn check_container_set(
     report_name_list(
         set.containers.iter().map(|c| c.container.name.as_str()),
         NameRule::WorkflowField,
-        &format!("{prefix}containers"),
+        &format_args!("{prefix}containers"),
         "container",
         |i| containers_at.index(i),
         out,

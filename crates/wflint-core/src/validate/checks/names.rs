@@ -18,7 +18,7 @@ static PARAMETER: LazyLock<Option<Regex>> =
 /// Whether `text` contains a simple `{{...}}` parameter tag (Argo's `isParameter`), which
 /// exempts `globalName`s and DAG targets from the name checks.
 pub(crate) fn is_parameter(text: &str) -> bool {
-    text.contains("{{")
+    crate::validate::tags::has_tags(text)
         && PARAMETER
             .as_ref()
             .is_some_and(|pattern| pattern.is_match(text))

@@ -23,7 +23,7 @@ pub(crate) fn check_outputs(template: &Template, at: &FieldPath, out: &mut Vec<D
     report_name_list(
         template.outputs.parameters.iter().map(|p| p.name.as_str()),
         NameRule::ParamOrArtifact,
-        &format!("templates.{name}.outputs.parameters "),
+        &format_args!("templates.{name}.outputs.parameters "),
         "output parameter",
         |i| parameters_at.index(i),
         out,
@@ -31,7 +31,7 @@ pub(crate) fn check_outputs(template: &Template, at: &FieldPath, out: &mut Vec<D
     report_name_list(
         template.outputs.artifacts.iter().map(|a| a.name.as_str()),
         NameRule::ParamOrArtifact,
-        &format!("templates.{name}.outputs.artifacts "),
+        &format_args!("templates.{name}.outputs.artifacts "),
         "output artifact",
         |i| artifacts_at.index(i),
         out,

@@ -64,7 +64,7 @@ pub(crate) fn check_object_name(kind: ArgoKind, metadata: &ObjectMeta, out: &mut
 pub(super) fn report_name_list<'a>(
     names: impl IntoIterator<Item = &'a str>,
     rule: NameRule,
-    argo_prefix: &str,
+    argo_prefix: &dyn std::fmt::Display,
     what: &str,
     item_path: impl Fn(usize) -> FieldPath,
     out: &mut Vec<Diagnostic>,
@@ -114,7 +114,7 @@ pub(crate) fn check_template_names(
     report_name_list(
         templates.iter().map(|t| t.name.as_str()),
         NameRule::WorkflowField,
-        "spec.templates",
+        &"spec.templates",
         "template",
         |i| list.index(i),
         out,
