@@ -5,9 +5,7 @@
 //! warnings according to the namespace's policy; the mutating endpoint first applies the
 //! policy's defaults and then checks the patched object like any other.
 
-use std::{collections::HashSet, fmt::Write as _};
-
-use std::borrow::Cow;
+use std::{borrow::Cow, collections::HashSet, fmt::Write as _};
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::core::{
@@ -158,11 +156,11 @@ fn operation_name(operation: &Operation) -> &'static str {
     }
 }
 
-/// The object of a review as a JSON mapping (anything else is linted as an empty one).
-fn object_json(object: ReviewObject) -> Value {
+/// The object of a review, which must be a JSON mapping (`which` names it in the error).
+fn object_json(object: ReviewObject, which: &'static str) -> Result<Value, ReviewError> {
     match object.into_value() {
-        Value::Object(map) => Value::Object(map),
-        _ => Value::Object(serde_json::Map::new()),
+        mapping @ Value::Object(_) => Ok(mapping),
+        _ => Err(ReviewError::Malformed(format!("{which} is not an object"))),
     }
 }
 
@@ -278,7 +276,7 @@ pub fn decide(
     let Some(object) = request.object else {
         return Err(ReviewError::NoObject(operation));
     };
-    let mut object = object_json(object);
+    let mut object = object_json(object, "request.object")?;
     if let Value::Object(map) = &mut object {
         // An object sent without its type takes the request's.
         map.entry("kind")
@@ -287,7 +285,10 @@ pub fn decide(
             Value::String(format!("{}/{}", request.kind.group, request.kind.version))
         });
     }
-    let old_object = request.old_object.map(object_json);
+    let old_object = request
+        .old_object
+        .map(|old| object_json(old, "request.oldObject"))
+        .transpose()?;
     if decision.name.is_empty() {
         decision.name = wflint_core::engine::object_ref(kind, &object, None, 1).name;
     }
@@ -580,5 +581,18 @@ mod tests {
             parse_review(br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#),
             Err(ReviewError::NoRequest)
         ));
+        let mut review = review_with_typos(0);
+        review.object = serde_json::from_str::<Option<ReviewObject>>("[1]").unwrap();
+        let error = decide(
+            Endpoint::Validate,
+            review,
+            &Policy::default(),
+            &wflint_core::context::NoContext,
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "malformed AdmissionReview: request.object is not an object"
+        );
     }
 }
