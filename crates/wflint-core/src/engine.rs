@@ -1,7 +1,6 @@
 //! The lint engine: parse inputs, find Argo objects, run every pass on each object, place the
 //! diagnostics in their source and apply suppressions.
 
-use crate::path::PointerExt as _;
 use std::{collections::HashMap, sync::Arc};
 
 use rayon::prelude::*;
@@ -12,7 +11,7 @@ use crate::{
     },
     diagnostic::{Diagnostic, Finding, ObjectRef, Severity, SourceFile},
     model::{self, ArgoKind, ArgoObject},
-    path::FieldPath,
+    path::{FieldPath, PointerExt as _},
     rules::{self, Rule, RuleSet},
     source::{self, Comment, Document, Limits, ParsedFile},
     span::Span,

@@ -8,7 +8,6 @@
 //! brings them into the linted object, since their own text is in another file (or in the
 //! cluster).
 
-use crate::path::PointerExt as _;
 use std::{cell::OnceCell, collections::VecDeque, sync::Arc};
 
 use serde_json::Value;
@@ -18,7 +17,7 @@ use crate::{
     diagnostic::{Diagnostic, Target},
     engine::ObjectCx,
     model::ArgoKind,
-    path::FieldPath,
+    path::{FieldPath, PointerExt as _},
     rules::Rule,
 };
 

@@ -4,10 +4,9 @@
 //! Works on the raw JSON of an object (argo-semantics.md §4.6, §5.1) so that it does not depend
 //! on the typed model; every function takes the JSON of one artifact, location or spec.
 
-use crate::path::PointerExt as _;
 use serde_json::Value;
 
-use crate::path::FieldPath;
+use crate::path::{FieldPath, PointerExt as _};
 
 use super::sites::{Role, SpecSites, walk_spec};
 

@@ -5,10 +5,9 @@
 //! Pure over JSON: nothing here looks at the cluster. Templates reached through `templateRef`
 //! are only *listed* ([`TemplateRefCall`]); [`super::analysis`] fetches them.
 
-use crate::path::PointerExt as _;
 use serde_json::Value;
 
-use crate::path::FieldPath;
+use crate::path::{FieldPath, PointerExt as _};
 
 /// What an artifact location is used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

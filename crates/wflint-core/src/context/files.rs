@@ -8,7 +8,6 @@
 //! is absent is [`Lookup::Missing`], not unknown. When two files define the same object, the
 //! first one read wins (files are read in the order given, folders in sorted order).
 
-use crate::path::PointerExt as _;
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap, HashSet},
     io,
@@ -21,7 +20,7 @@ use serde_json::Value;
 use crate::{
     diagnostic::Target,
     model::{self, ArgoKind},
-    path::FieldPath,
+    path::{FieldPath, PointerExt as _},
     rules,
     source::{self, Document, Limits, ParsedFile},
     span::ColumnUnit,

@@ -6,7 +6,6 @@
 //! of the walk is Argo's, so the first finding reached is the one `argo lint` would print, and
 //! the prefix chain of each finding is the one of the first call path that reached it.
 
-use crate::path::PointerExt as _;
 use std::{borrow::Cow, collections::HashSet, sync::Arc};
 
 use crate::{
@@ -17,7 +16,7 @@ use crate::{
         ArgoKind, ArgoObject, Arguments, Template, TemplateCall, TemplateRef, TemplateType,
         WorkflowSpec,
     },
-    path::FieldPath,
+    path::{FieldPath, PointerExt as _},
     rules::argo as rules,
 };
 

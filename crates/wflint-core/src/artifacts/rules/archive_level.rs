@@ -1,7 +1,8 @@
 //! `artifact-archive-level`: `archive.tar.compressionLevel` outside what gzip accepts.
 
-use crate::path::PointerExt as _;
-use crate::{diagnostic::Target, engine::Sink, rules::artifacts::ARCHIVE_LEVEL};
+use crate::{
+    diagnostic::Target, engine::Sink, path::PointerExt as _, rules::artifacts::ARCHIVE_LEVEL,
+};
 
 use super::super::analysis::ArtifactCx;
 

@@ -1,7 +1,6 @@
 //! `artifact-gc-no-service-account`: artifact GC deletes outputs but names no service account,
 //! so the GC pod runs as the namespace's `default` one.
 
-use crate::path::PointerExt as _;
 use std::collections::BTreeSet;
 
 use serde_json::Value;
@@ -9,6 +8,7 @@ use serde_json::Value;
 use crate::{
     diagnostic::{Diagnostic, Target},
     engine::Sink,
+    path::PointerExt as _,
     rules::artifacts::GC_NO_SERVICE_ACCOUNT,
 };
 

@@ -1,13 +1,12 @@
 //! `artifact-gc-strategy-invalid`: an `artifactGC.strategy` Argo does not know, written in the
 //! object or inherited (from its WorkflowTemplate or the controller's `workflowDefaults`).
 
-use crate::path::PointerExt as _;
 use serde_json::Value;
 
 use crate::{
     diagnostic::{Diagnostic, Edit, Fix, Target},
     engine::Sink,
-    path::FieldPath,
+    path::{FieldPath, PointerExt as _},
     rules::artifacts::GC_STRATEGY_INVALID,
 };
 

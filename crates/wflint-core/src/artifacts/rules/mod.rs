@@ -1,13 +1,15 @@
 //! The rules of the `artifacts` group, one file each, and the helpers several of them share
 //! (garbage-collection strategies, Secret uses, template tags).
 
-use crate::path::PointerExt as _;
 use std::sync::LazyLock;
 
 use regex::Regex;
 use serde_json::Value;
 
-use crate::{engine::Sink, path::FieldPath};
+use crate::{
+    engine::Sink,
+    path::{FieldPath, PointerExt as _},
+};
 
 use super::{
     analysis::ArtifactCx,

@@ -1,7 +1,6 @@
 //! `artifact-ref-not-ancestor`: a DAG task uses an output artifact of a task it does not
 //! (transitively) depend on.
 
-use crate::path::PointerExt as _;
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
@@ -9,6 +8,7 @@ use serde_json::Value;
 use crate::{
     diagnostic::Target,
     engine::Sink,
+    path::PointerExt as _,
     rules::artifacts::REF_NOT_ANCESTOR,
     validate::depends::{TaskShape, ancestry, task_dependencies},
 };

@@ -1,10 +1,10 @@
 //! `artifact-repository-missing`: an artifact needs the repository and none resolves.
 
-use crate::path::PointerExt as _;
 use std::collections::BTreeSet;
 
 use crate::{
-    context::Lookup, diagnostic::Target, engine::Sink, rules::artifacts::REPOSITORY_MISSING,
+    context::Lookup, diagnostic::Target, engine::Sink, path::PointerExt as _,
+    rules::artifacts::REPOSITORY_MISSING,
 };
 
 use super::{
