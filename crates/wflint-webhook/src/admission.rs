@@ -432,9 +432,38 @@ pub fn warm_up(policy: &Policy, context: &dyn ClusterContext) {
     }
 }
 
+/// Helpers for this crate's unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// The body of an AdmissionReview: CREATE of `object` as a Workflow in namespace `team`.
+    pub(crate) fn review_of(object: Value) -> Vec<u8> {
+        let review = serde_json::json!({
+            "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+            "request": {"uid": "u", "operation": "CREATE", "userInfo": {},
+                "kind": {"group": "argoproj.io", "version": "v1alpha1", "kind": "Workflow"},
+                "resource": {"group": "argoproj.io", "version": "v1alpha1", "resource": "workflows"},
+                "namespace": "team",
+                "object": object}});
+        serde_json::to_vec(&review).unwrap_or_default()
+    }
+
+    /// `/validate`'s decision on a review body under `policy`, offline (no cluster facts).
+    pub(crate) fn validate(body: &[u8], policy: &Policy) -> Result<Decision, ReviewError> {
+        let request = parse_review(body)?;
+        decide(
+            Endpoint::Validate,
+            request,
+            policy,
+            &wflint_core::context::NoContext,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{testing::*, *};
 
     #[test]
     fn clips_on_character_boundaries() {
@@ -448,45 +477,31 @@ mod tests {
     #[test]
     fn the_warm_up_review_goes_the_whole_way() {
         // If it stopped parsing, warming up would silently do nothing.
-        let request = parse_review(WARM_UP_REVIEW.as_bytes()).unwrap();
-        let decision = decide(
-            Endpoint::Validate,
-            request,
-            &Policy::default(),
-            &wflint_core::context::NoContext,
-        )
-        .unwrap();
+        let decision = validate(WARM_UP_REVIEW.as_bytes(), &Policy::default()).unwrap();
         assert_eq!(decision.outcome, Outcome::Allowed);
         assert_eq!(decision.findings, Vec::new());
     }
 
+    /// A Workflow in namespace `team` with these metadata fields and one template.
+    fn workflow(mut metadata: Value, template: Value) -> Value {
+        metadata["namespace"] = serde_json::json!("team");
+        serde_json::json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+            "metadata": metadata,
+            "spec": {"entrypoint": "main", "templates": [template]}})
+    }
+
     /// A review of a workflow whose template has `typos` unknown fields.
-    fn review_with_typos(typos: usize) -> AdmissionRequest<ReviewObject> {
+    fn review_with_typos(typos: usize) -> Vec<u8> {
         let mut template = serde_json::json!({"name": "main", "container": {"image": "alpine"}});
         for i in 0..typos {
             template[format!("typo{i:02}")] = serde_json::json!(true);
         }
-        let review = serde_json::json!({
-            "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-            "request": {"uid": "u", "operation": "CREATE", "userInfo": {},
-                "kind": {"group": "argoproj.io", "version": "v1alpha1", "kind": "Workflow"},
-                "resource": {"group": "argoproj.io", "version": "v1alpha1", "resource": "workflows"},
-                "namespace": "team",
-                "object": {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
-                    "metadata": {"name": "typos", "namespace": "team"},
-                    "spec": {"entrypoint": "main", "templates": [template]}}}});
-        parse_review(&serde_json::to_vec(&review).unwrap()).unwrap()
+        review_of(workflow(serde_json::json!({"name": "typos"}), template))
     }
 
     #[test]
     fn denials_list_at_most_ten_findings() {
-        let decision = decide(
-            Endpoint::Validate,
-            review_with_typos(12),
-            &Policy::default(),
-            &wflint_core::context::NoContext,
-        )
-        .unwrap();
+        let decision = validate(&review_with_typos(12), &Policy::default()).unwrap();
         assert_eq!(decision.outcome, Outcome::Denied);
         assert_eq!(decision.findings.len(), 12);
         let response = decision.review.response.unwrap();
@@ -511,13 +526,7 @@ mod tests {
             b"apiVersion: wflint.dev/v1\nkind: Policy\nrules: {severity: {unknown-field: warning}}\n",
         )
         .unwrap();
-        let decision = decide(
-            Endpoint::Validate,
-            review_with_typos(25),
-            &policy,
-            &wflint_core::context::NoContext,
-        )
-        .unwrap();
+        let decision = validate(&review_with_typos(25), &policy).unwrap();
         assert_eq!(decision.outcome, Outcome::Allowed);
         let warnings = decision.review.response.unwrap().warnings.unwrap();
         assert_eq!(warnings.len(), MAX_WARNINGS);
@@ -536,27 +545,12 @@ mod tests {
     fn the_object_is_checked_as_sent_like_the_cli_does() {
         // Decoded as plain JSON: nothing of the object is dropped or rewritten before the lint
         // (kube's typed metadata would drop the misspelt `lables` silently).
-        let mut review = serde_json::json!({
-                "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-                "request": {"uid": "u", "operation": "CREATE", "userInfo": {},
-                    "kind": {"group": "argoproj.io", "version": "v1alpha1", "kind": "Workflow"},
-                    "resource": {"group": "argoproj.io", "version": "v1alpha1", "resource": "workflows"},
-                    "namespace": "team",
-                    "object": {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
-                        "metadata": {"name": "w", "namespace": "team", "lables": {"a": "b"}},
-                        "spec": {"entrypoint": "main",
-                            "templates": [{"name": "main", "container": {"image": "alpine"}}]}}}});
-        let decide_body = |review: &Value| {
-            let request = parse_review(&serde_json::to_vec(review).unwrap()).unwrap();
-            decide(
-                Endpoint::Validate,
-                request,
-                &Policy::default(),
-                &wflint_core::context::NoContext,
-            )
-            .unwrap()
-        };
-        let decision = decide_body(&review);
+        let template = serde_json::json!({"name": "main", "container": {"image": "alpine"}});
+        let misspelt = workflow(
+            serde_json::json!({"name": "w", "lables": {"a": "b"}}),
+            template.clone(),
+        );
+        let decision = validate(&review_of(misspelt), &Policy::default()).unwrap();
         assert_eq!(decision.outcome, Outcome::Denied);
         let message = decision.review.response.unwrap().result.message;
         assert!(
@@ -564,11 +558,9 @@ mod tests {
             "{message}"
         );
         // Without the typo the same object is allowed.
-        review["request"]["object"]["metadata"]
-            .as_object_mut()
-            .unwrap()
-            .remove("lables");
-        assert_eq!(decide_body(&review).outcome, Outcome::Allowed);
+        let plain = workflow(serde_json::json!({"name": "w"}), template);
+        let decision = validate(&review_of(plain), &Policy::default()).unwrap();
+        assert_eq!(decision.outcome, Outcome::Allowed);
     }
 
     #[test]
@@ -581,15 +573,7 @@ mod tests {
             parse_review(br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview"}"#),
             Err(ReviewError::NoRequest)
         ));
-        let mut review = review_with_typos(0);
-        review.object = serde_json::from_str::<Option<ReviewObject>>("[1]").unwrap();
-        let error = decide(
-            Endpoint::Validate,
-            review,
-            &Policy::default(),
-            &wflint_core::context::NoContext,
-        )
-        .unwrap_err();
+        let error = validate(&review_of(serde_json::json!([1])), &Policy::default()).unwrap_err();
         assert_eq!(
             error.to_string(),
             "malformed AdmissionReview: request.object is not an object"

@@ -328,8 +328,7 @@ mod tests {
     }
 
     fn decision(body: &[u8]) -> Decision {
-        let request = admission::parse_review(body).unwrap();
-        admission::decide(Endpoint::Validate, request, &Policy::default(), &NoContext).unwrap()
+        admission::testing::validate(body, &Policy::default()).unwrap()
     }
 
     #[test]

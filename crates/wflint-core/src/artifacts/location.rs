@@ -70,23 +70,6 @@ impl Driver {
         )
     }
 
-    /// The driver whose block is the field `name`.
-    pub fn from_field(name: &str) -> Option<Driver> {
-        Some(match name {
-            "artifactory" => Driver::Artifactory,
-            "azure" => Driver::Azure,
-            "git" => Driver::Git,
-            "gcs" => Driver::Gcs,
-            "hdfs" => Driver::Hdfs,
-            "http" => Driver::Http,
-            "oss" => Driver::Oss,
-            "raw" => Driver::Raw,
-            "s3" => Driver::S3,
-            "plugin" => Driver::Plugin,
-            _ => return None,
-        })
-    }
-
     /// The field name of the driver block.
     pub fn field(self) -> &'static str {
         match self {
@@ -126,8 +109,10 @@ pub fn driver_of(location: &Value) -> Option<(Driver, &Value)> {
         .iter()
         .filter(|(_, block)| !block.is_null())
         .filter_map(|(key, block)| {
-            let driver = Driver::from_field(key)?;
-            let rank = Driver::ARTIFACT_ORDER.iter().position(|&d| d == driver)?;
+            let (rank, &driver) = Driver::ARTIFACT_ORDER
+                .iter()
+                .enumerate()
+                .find(|(_, driver)| driver.field() == key)?;
             Some((rank, driver, block))
         })
         .min_by_key(|&(rank, ..)| rank)
@@ -616,9 +601,10 @@ mod tests {
     #[test]
     fn the_first_present_driver_in_argos_order_counts() {
         for driver in Driver::ARTIFACT_ORDER {
-            assert_eq!(Driver::from_field(driver.field()), Some(driver));
+            let block = json!({driver.field(): {}});
+            assert_eq!(driver_of(&block).map(|(d, _)| d), Some(driver));
         }
-        assert_eq!(Driver::from_field("name"), None);
+        assert_eq!(driver_of(&json!({"name": {}})), None);
         // s3 comes after git in Argo's order, whatever the key order of the mapping.
         let both = json!({"s3": {"key": "k"}, "name": "a", "git": {"repo": "r"}});
         assert_eq!(driver_of(&both).map(|(d, _)| d), Some(Driver::Git));
