@@ -109,6 +109,7 @@ pub(crate) struct ArtifactCx<'a> {
     needs: OnceCell<Vec<(usize, SiteNeed)>>,
     gc_strategy: OnceCell<SpecField>,
     gc_service_account: OnceCell<SpecField>,
+    secret_uses: OnceCell<Vec<super::rules::SecretUse>>,
 }
 
 /// A `templateRef` or `workflowTemplateRef` to follow.
@@ -337,6 +338,7 @@ impl<'a> ArtifactCx<'a> {
             needs: OnceCell::new(),
             gc_strategy: OnceCell::new(),
             gc_service_account: OnceCell::new(),
+            secret_uses: OnceCell::new(),
         }
     }
 
@@ -445,6 +447,13 @@ impl<'a> ArtifactCx<'a> {
                 }
             }
         })
+    }
+
+    /// Every Secret selector the object's pods mount (see [`super::rules::secret_uses`]),
+    /// collected once for the rules that check them.
+    pub(crate) fn secret_uses(&self) -> &[super::rules::SecretUse] {
+        self.secret_uses
+            .get_or_init(|| super::rules::secret_uses(self))
     }
 
     /// Every place (of every part) that needs the repository, with its part index.

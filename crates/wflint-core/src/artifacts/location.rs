@@ -322,17 +322,24 @@ pub fn block_selectors(driver: Driver, block: &Value) -> Vec<SelectorRef<'_>> {
     selector_fields(driver)
         .iter()
         .filter_map(|dotted| {
-            let path = FieldPath::parse(dotted);
-            let value = path.lookup(block).filter(|v| v.is_object())?;
+            let value = dotted_field(block, dotted).filter(|v| v.is_object())?;
             let mounted =
                 *dotted != "encryptionOptions.serverSideCustomerKeySecret" || sse_c_enabled;
             Some(SelectorRef {
-                path,
+                path: FieldPath::parse(dotted),
                 value,
                 mounted,
             })
         })
         .collect()
+}
+
+/// The value at a dotted field of a driver block (`auth.basicAuth.usernameSecret`; keys
+/// only, no indices), found without building a path.
+pub(crate) fn dotted_field<'v>(block: &'v Value, dotted: &str) -> Option<&'v Value> {
+    dotted
+        .split('.')
+        .try_fold(block, |value, key| value.get(key))
 }
 
 /// The Secret selectors of an artifact or location, with paths relative to it (e.g.

@@ -3,6 +3,8 @@
 //! inputs nobody supplies are reported, and every `{{...}}` the global, local and input values
 //! cover is substituted in the whole template.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -14,9 +16,9 @@ use super::{
 };
 
 /// A template after argument processing.
-pub(crate) struct Processed {
-    /// The substituted template.
-    pub(crate) template: Template,
+pub(crate) struct Processed<'t> {
+    /// The substituted template (the template itself when processing changed nothing).
+    pub(crate) template: Cow<'t, Template>,
     /// Its JSON form (what Argo scans for tags), with the same paths as the source.
     pub(crate) value: Value,
 }
@@ -140,51 +142,20 @@ impl Validator<'_> {
     /// The second half of `ProcessArgs` (`SubstituteParams`): the template with its inputs
     /// bound (input artifacts replaced by the caller's, as Argo does) and every tag the
     /// globals, locals and inputs cover substituted.
-    pub(crate) fn substitute_template(
+    pub(crate) fn substitute_template<'t>(
         &self,
-        template: &Template,
+        template: &'t Template,
         args: Args<'_>,
         bound: &Bound,
         locals: &[(String, String)],
-    ) -> Processed {
-        let mut processed = template.clone();
-        for (parameter, value) in processed.inputs.parameters.iter_mut().zip(&bound.values) {
-            match value {
-                Some(value) => {
-                    parameter.value = Some(AnyString(value.clone()));
-                    if let Args::Real(arguments) = args
-                        && arguments.parameter(&parameter.name).is_some()
-                    {
-                        parameter.value_from = None;
-                    }
-                }
-                None => {
-                    parameter.value = None;
-                    if let Args::Real(arguments) = args
-                        && let Some(argument) = arguments.parameter(&parameter.name)
-                    {
-                        parameter.value_from.clone_from(&argument.value_from);
-                    }
-                }
-            }
-        }
-        for artifact in &mut processed.inputs.artifacts {
-            let argument: Option<Artifact> = match args {
-                Args::Fake => Some(Artifact {
-                    name: artifact.name.clone(),
-                    ..Artifact::default()
-                }),
-                Args::Real(arguments) => arguments.artifact(&artifact.name).cloned(),
-            };
-            if let Some(mut argument) = argument {
-                argument.path.clone_from(&artifact.path);
-                argument.mode = artifact.mode;
-                argument.recurse_mode = artifact.recurse_mode;
-                *artifact = argument;
-            }
+    ) -> Processed<'t> {
+        // Inputs are bound on a copy; a template without inputs is used as it is.
+        let mut processed = Cow::Borrowed(template);
+        if !template.inputs.parameters.is_empty() || !template.inputs.artifacts.is_empty() {
+            bind(processed.to_mut(), args, bound);
         }
 
-        let Ok(mut value) = serde_json::to_value(&processed) else {
+        let Ok(mut value) = serde_json::to_value(processed.as_ref()) else {
             return Processed {
                 template: processed,
                 value: Value::Null,
@@ -202,12 +173,53 @@ impl Validator<'_> {
             })
         };
         changed |= substitute_value(&mut value, &second);
-        let template = if changed {
-            Template::deserialize(&value).unwrap_or(processed)
-        } else {
-            processed
+        if changed && let Ok(substituted) = Template::deserialize(&value) {
+            processed = Cow::Owned(substituted);
+        }
+        Processed {
+            template: processed,
+            value,
+        }
+    }
+}
+
+/// Bind a call's inputs into (a copy of) its template: parameter values, and the caller's
+/// artifacts in place of the declared ones (keeping the template's path and modes).
+fn bind(processed: &mut Template, args: Args<'_>, bound: &Bound) {
+    for (parameter, value) in processed.inputs.parameters.iter_mut().zip(&bound.values) {
+        match value {
+            Some(value) => {
+                parameter.value = Some(AnyString(value.clone()));
+                if let Args::Real(arguments) = args
+                    && arguments.parameter(&parameter.name).is_some()
+                {
+                    parameter.value_from = None;
+                }
+            }
+            None => {
+                parameter.value = None;
+                if let Args::Real(arguments) = args
+                    && let Some(argument) = arguments.parameter(&parameter.name)
+                {
+                    parameter.value_from.clone_from(&argument.value_from);
+                }
+            }
+        }
+    }
+    for artifact in &mut processed.inputs.artifacts {
+        let argument: Option<Artifact> = match args {
+            Args::Fake => Some(Artifact {
+                name: artifact.name.clone(),
+                ..Artifact::default()
+            }),
+            Args::Real(arguments) => arguments.artifact(&artifact.name).cloned(),
         };
-        Processed { template, value }
+        if let Some(mut argument) = argument {
+            argument.path.clone_from(&artifact.path);
+            argument.mode = artifact.mode;
+            argument.recurse_mode = artifact.recurse_mode;
+            *artifact = argument;
+        }
     }
 }
 

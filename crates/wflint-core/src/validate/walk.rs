@@ -341,7 +341,9 @@ impl<'a> Validator<'a> {
 
     /// A fresh internal placeholder value standing for the variable `origin`.
     pub(crate) fn placeholder_for(&mut self, origin: &str) -> String {
-        let text = format!("{}{}", tags::PLACEHOLDER_PREFIX, self.next_placeholder);
+        let mut text = String::with_capacity(tags::PLACEHOLDER_PREFIX.len() + 4);
+        text.push_str(tags::PLACEHOLDER_PREFIX);
+        push_decimal(&mut text, self.next_placeholder);
         self.next_placeholder += 1;
         self.origins.push(origin.to_string());
         text
@@ -1132,16 +1134,16 @@ impl<'a> Validator<'a> {
 
         let mut scope = Scope::default();
         for parameter in &template.inputs.parameters {
-            scope.add(format!("inputs.parameters.{}", parameter.name));
+            scope.add(["inputs.parameters.", &parameter.name].concat());
         }
         if !template.inputs.parameters.is_empty() {
             scope.add("inputs.parameters");
         }
         let leaf = template.is_leaf();
         for artifact in &template.inputs.artifacts {
-            scope.add(format!("inputs.artifacts.{}", artifact.name));
+            scope.add(["inputs.artifacts.", &artifact.name].concat());
             if leaf {
-                scope.add(format!("inputs.artifacts.{}.path", artifact.name));
+                scope.add(["inputs.artifacts.", &artifact.name, ".path"].concat());
             }
         }
         let mut locals: Vec<(String, String)> = Vec::new();
@@ -1166,7 +1168,7 @@ impl<'a> Validator<'a> {
         if leaf {
             for artifact in &template.outputs.artifacts {
                 if !artifact.path.is_empty() {
-                    scope.add(format!("outputs.artifacts.{}.path", artifact.name));
+                    scope.add(["outputs.artifacts.", &artifact.name, ".path"].concat());
                 }
             }
             for parameter in &template.outputs.parameters {
@@ -1175,7 +1177,7 @@ impl<'a> Validator<'a> {
                     .as_ref()
                     .is_some_and(|v| !v.path.is_empty())
                 {
-                    scope.add(format!("outputs.parameters.{}.path", parameter.name));
+                    scope.add(["outputs.parameters.", &parameter.name, ".path"].concat());
                 }
             }
         }
@@ -1212,7 +1214,7 @@ impl<'a> Validator<'a> {
         }
         self.validated.insert(key);
         let processed = self.substitute_template(template, args, &bound, &locals);
-        let substituted = &processed.template;
+        let substituted: &Template = &processed.template;
         self.check_with(|out| checks::after_substitution(substituted, place, out));
 
         let name = template.name.clone();
@@ -1299,35 +1301,35 @@ impl<'a> Validator<'a> {
         aggregate: bool,
         ancestor: bool,
     ) {
-        let node = format!("{root}.{name}");
+        let node = [root, ".", name].concat();
         for field in ["id", "startedAt", "finishedAt", "hostNodeName"] {
-            scope.add(format!("{node}.{field}"));
+            scope.add([node.as_str(), ".", field].concat());
         }
         if ancestor {
-            scope.add(format!("{node}.status"));
+            scope.add([node.as_str(), ".status"].concat());
         }
         let callee = match callee {
             Resolution::Resolved(callee) => callee,
             Resolution::Skipped => return,
             Resolution::Unknown | Resolution::Failed => {
-                scope.add_prefix(format!("{node}."));
+                scope.add_prefix([node.as_str(), "."].concat());
                 return;
             }
         };
         if callee.daemon {
-            scope.add(format!("{node}.ip"));
+            scope.add([node.as_str(), ".ip"].concat());
         }
         if callee.has_output {
-            scope.add(format!("{node}.outputs.result"));
-            scope.add(format!("{node}.exitCode"));
+            scope.add([node.as_str(), ".outputs.result"].concat());
+            scope.add([node.as_str(), ".exitCode"].concat());
         }
         for (parameter, global) in &callee.parameters {
-            scope.add(format!("{node}.outputs.parameters.{parameter}"));
+            scope.add([node.as_str(), ".outputs.parameters.", parameter].concat());
             if !global.is_empty() {
                 if tags::is_parameter(global) {
                     scope.add(super::scope::ANY_WORKFLOW_OUTPUT_PARAMETER);
                 } else {
-                    let key = format!("workflow.outputs.parameters.{global}");
+                    let key = ["workflow.outputs.parameters.", global].concat();
                     scope.add(key.clone());
                     let placeholder = self.placeholder_for(&key);
                     self.globals.set(key, placeholder);
@@ -1335,12 +1337,12 @@ impl<'a> Validator<'a> {
             }
         }
         for (artifact, global) in &callee.artifacts {
-            scope.add(format!("{node}.outputs.artifacts.{artifact}"));
+            scope.add([node.as_str(), ".outputs.artifacts.", artifact].concat());
             if !global.is_empty() {
                 if tags::is_parameter(global) {
                     scope.add(ANY_WORKFLOW_OUTPUT_ARTIFACT);
                 } else {
-                    let key = format!("workflow.outputs.artifacts.{global}");
+                    let key = ["workflow.outputs.artifacts.", global].concat();
                     scope.add(key.clone());
                     let placeholder = self.placeholder_for(&key);
                     self.globals.set(key, placeholder);
@@ -1352,10 +1354,10 @@ impl<'a> Validator<'a> {
                 callee.kind,
                 TemplateType::Script | TemplateType::ContainerSet
             ) {
-                scope.add(format!("{node}.outputs.result"));
-                scope.add(format!("{node}.exitCode"));
+                scope.add([node.as_str(), ".outputs.result"].concat());
+                scope.add([node.as_str(), ".exitCode"].concat());
             }
-            scope.add(format!("{node}.outputs.parameters"));
+            scope.add([node.as_str(), ".outputs.parameters"].concat());
         }
     }
 }
@@ -1505,4 +1507,36 @@ pub(crate) fn closest<'c>(
         .filter(|(score, _)| *score > 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+/// Append `n` in decimal (placeholders are numbered on every call; `format!` is the slow way).
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        // `n % 10` is below 10, so the byte is an ASCII digit.
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[at..] {
+        out.push(char::from(digit));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_decimal;
+
+    #[test]
+    fn decimals_are_written_like_display() {
+        for n in [0, 7, 10, 99, 12_345, usize::MAX] {
+            let mut text = String::from("p-");
+            push_decimal(&mut text, n);
+            assert_eq!(text, format!("p-{n}"));
+        }
+    }
 }

@@ -7,7 +7,7 @@ use crate::{
     context::Lookup, diagnostic::Target, engine::Sink, rules::artifacts::SECRET_KEY_MISSING,
 };
 
-use super::{super::analysis::ArtifactCx, secret_uses};
+use super::super::analysis::ArtifactCx;
 
 pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
     if !sink.enabled(&SECRET_KEY_MISSING) {
@@ -17,7 +17,7 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         return;
     };
     let mut reported = BTreeSet::new();
-    for secret in secret_uses(cx) {
+    for secret in cx.secret_uses() {
         let Lookup::Found(found) = cx.object.context.secret(namespace, &secret.name) else {
             continue;
         };

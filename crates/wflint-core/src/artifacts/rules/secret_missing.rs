@@ -5,12 +5,9 @@ use std::collections::BTreeSet;
 
 use crate::{context::Lookup, diagnostic::Target, engine::Sink, rules::artifacts::SECRET_MISSING};
 
-use super::{
-    super::{
-        analysis::ArtifactCx,
-        resolve::{RepositorySource, Resolution},
-    },
-    secret_uses,
+use super::super::{
+    analysis::ArtifactCx,
+    resolve::{RepositorySource, Resolution},
 };
 
 pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
@@ -21,7 +18,7 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         return;
     };
     let mut reported = BTreeSet::new();
-    for secret in secret_uses(cx) {
+    for secret in cx.secret_uses() {
         if !cx
             .object
             .context

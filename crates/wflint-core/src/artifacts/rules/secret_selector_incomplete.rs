@@ -11,7 +11,8 @@ use super::{
     super::{
         analysis::ArtifactCx,
         location::{
-            Driver, SelectorRef, block_selectors, driver_of, has_full_location, repository_driver,
+            Driver, SelectorRef, block_selectors, dotted_field, driver_of, has_full_location,
+            repository_driver,
         },
     },
     repository_source,
@@ -29,17 +30,14 @@ const DIRECTORY_ERROR: &str = "failed to save outputs: read /argo/secret: is a d
 const NIL_POINTER: &str = "runtime error: invalid memory address or nil pointer dereference";
 
 fn named(block: &Value, field: &str) -> bool {
-    FieldPath::parse(field)
-        .lookup(block)
+    dotted_field(block, field)
         .and_then(|s| s.get("name"))
         .and_then(Value::as_str)
         .is_some_and(|s| !s.is_empty())
 }
 
 fn present(block: &Value, field: &str) -> bool {
-    FieldPath::parse(field)
-        .lookup(block)
-        .is_some_and(Value::is_object)
+    dotted_field(block, field).is_some_and(Value::is_object)
 }
 
 /// The problems of one driver block (paths relative to the block).
