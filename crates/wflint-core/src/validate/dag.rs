@@ -165,7 +165,7 @@ impl Validator<'_> {
             target,
             &dag_at.key("target"),
             scope,
-            &format!("templates.{name}.targets "),
+            &format_args!("templates.{name}.targets "),
             name,
         );
         if !target.is_empty() {

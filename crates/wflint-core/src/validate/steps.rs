@@ -242,7 +242,7 @@ impl Validator<'_> {
                 step_value,
                 at,
                 &step_scope,
-                &format!("templates.{template}.steps "),
+                &format_args!("templates.{template}.steps "),
                 template,
             );
         }

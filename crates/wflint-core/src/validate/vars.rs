@@ -1,6 +1,8 @@
 //! Checking that every `{{...}}` tag of a (substituted) template part resolves in its scope
 //! (`resolveAllVariables`), and explaining in plain words why one does not.
 
+use std::fmt;
+
 use serde_json::Value;
 
 use crate::{
@@ -24,7 +26,7 @@ impl Validator<'_> {
         value: &Value,
         at: &FieldPath,
         scope: &Scope,
-        argo_prefix: &str,
+        argo_prefix: &dyn fmt::Display,
         template: &str,
     ) {
         let mut path = at.clone();
@@ -46,7 +48,7 @@ impl Validator<'_> {
         text: &str,
         at: &FieldPath,
         scope: &Scope,
-        argo_prefix: &str,
+        argo_prefix: &dyn fmt::Display,
         template: &str,
     ) {
         let mut found = Vec::new();
@@ -66,7 +68,7 @@ struct ResolveCx<'c> {
     scope: &'c Scope,
     globals: &'c Globals,
     in_template_validation: bool,
-    argo_prefix: &'c str,
+    argo_prefix: &'c dyn fmt::Display,
     template: &'c str,
 }
 

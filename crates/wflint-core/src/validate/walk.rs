@@ -134,7 +134,7 @@ impl<'a> Base<'a> {
             BaseScope::Namespaced => "namespaced",
             BaseScope::Cluster => "cluster",
         };
-        format!("{scope}/{}", self.name)
+        [scope, "/", &self.name].concat()
     }
 
     fn describe(&self) -> String {
@@ -1195,7 +1195,7 @@ impl<'a> Validator<'a> {
         let key = if call.inline {
             format!("inline:{}:{place}", base.key())
         } else {
-            format!("{}/{}", base.key(), template.name)
+            [base.key().as_str(), "/", &template.name].concat()
         };
         if self.validated.contains(&key) {
             // Argo re-runs only the checks before its cache on later calls; of those, only
@@ -1230,7 +1230,7 @@ impl<'a> Validator<'a> {
                     &processed.value,
                     place,
                     &scope,
-                    &format!("templates.{name}: "),
+                    &format_args!("templates.{name}: "),
                     &name,
                 );
                 self.resolve_pod_metadata(template, base, &bound, &locals, &scope);
@@ -1244,7 +1244,7 @@ impl<'a> Validator<'a> {
                 outputs,
                 &place.key("outputs"),
                 &scope,
-                &format!("templates.{name}.outputs "),
+                &format_args!("templates.{name}.outputs "),
                 &name,
             );
         }
@@ -1284,7 +1284,7 @@ impl<'a> Validator<'a> {
                     &substituted,
                     &at.key(field).key(key.clone()),
                     scope,
-                    &format!("templates.{name}: "),
+                    &format_args!("templates.{name}: "),
                     name,
                 );
             }
