@@ -449,11 +449,11 @@ impl<'a> ArtifactCx<'a> {
         })
     }
 
-    /// Every Secret selector the object's pods mount (see [`super::rules::secret_uses`]),
-    /// collected once for the rules that check them.
+    /// Every Secret selector the object's pods mount (see
+    /// [`super::rules::collect_secret_uses`]), collected once for the rules that check them.
     pub(crate) fn secret_uses(&self) -> &[super::rules::SecretUse] {
         self.secret_uses
-            .get_or_init(|| super::rules::secret_uses(self))
+            .get_or_init(|| super::rules::collect_secret_uses(self))
     }
 
     /// Every place (of every part) that needs the repository, with its part index.

@@ -17,7 +17,8 @@ use super::{
 
 /// A template after argument processing.
 pub(crate) struct Processed<'t> {
-    /// The substituted template (the template itself when processing changed nothing).
+    /// The substituted template; the template itself (borrowed) when it has no inputs to bind
+    /// and no tag was substituted.
     pub(crate) template: Cow<'t, Template>,
     /// Its JSON form (what Argo scans for tags), with the same paths as the source.
     pub(crate) value: Value,

@@ -341,9 +341,12 @@ impl<'a> Validator<'a> {
 
     /// A fresh internal placeholder value standing for the variable `origin`.
     pub(crate) fn placeholder_for(&mut self, origin: &str) -> String {
-        let mut text = String::with_capacity(tags::PLACEHOLDER_PREFIX.len() + 4);
-        text.push_str(tags::PLACEHOLDER_PREFIX);
-        push_decimal(&mut text, self.next_placeholder);
+        let mut number = itoa::Buffer::new();
+        let text = [
+            tags::PLACEHOLDER_PREFIX,
+            number.format(self.next_placeholder),
+        ]
+        .concat();
         self.next_placeholder += 1;
         self.origins.push(origin.to_string());
         text
@@ -1507,36 +1510,4 @@ pub(crate) fn closest<'c>(
         .filter(|(score, _)| *score > 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
-}
-
-/// Append `n` in decimal (placeholders are numbered on every call; `format!` is the slow way).
-fn push_decimal(out: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        // `n % 10` is below 10, so the byte is an ASCII digit.
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &digit in &digits[at..] {
-        out.push(char::from(digit));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::push_decimal;
-
-    #[test]
-    fn decimals_are_written_like_display() {
-        for n in [0, 7, 10, 99, 12_345, usize::MAX] {
-            let mut text = String::from("p-");
-            push_decimal(&mut text, n);
-            assert_eq!(text, format!("p-{n}"));
-        }
-    }
 }

@@ -280,8 +280,9 @@ pub(crate) struct SecretUse {
 }
 
 /// Every Secret selector the object's pods mount: those of its artifacts and full archive
-/// locations as written, and those of the resolved repository when a template needs it.
-pub(crate) fn secret_uses(cx: &ArtifactCx<'_>) -> Vec<SecretUse> {
+/// locations as written, and those of the resolved repository when a template needs it. Rules
+/// read them through [`ArtifactCx::secret_uses`], which collects them once.
+pub(crate) fn collect_secret_uses(cx: &ArtifactCx<'_>) -> Vec<SecretUse> {
     let mut uses = Vec::new();
     for (part, site) in cx.all_locations() {
         if site.role == Role::ArchiveLocation && !has_full_location(site.value) {
