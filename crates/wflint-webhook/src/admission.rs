@@ -183,6 +183,20 @@ fn finding_line(diagnostic: &Diagnostic) -> String {
     }
 }
 
+/// A finding as one warning of at most `max` characters: the text is clipped, the rule code
+/// at its end is kept (it is what `wflint explain` and policy ignores take).
+fn warning_line(diagnostic: &Diagnostic, max: usize) -> String {
+    let code = format!(" [{}]", diagnostic.rule.code);
+    let message = diagnostic.message.lines().next().unwrap_or("");
+    let text = if diagnostic.path.is_root() {
+        message.to_string()
+    } else {
+        format!("{}: {message}", diagnostic.path)
+    };
+    let room = max.saturating_sub(code.chars().count());
+    clip(&(clip(&text, room) + &code), max)
+}
+
 /// The denial message: one line per finding, at most [`MAX_DENIAL_FINDINGS`].
 fn denial_message(kind: ArgoKind, name: &str, denying: &[&Diagnostic]) -> String {
     let mut message = format!(
@@ -375,7 +389,7 @@ pub fn decide(
         .iter()
         .filter(|d| settings.admission.warns(d.severity))
     {
-        warnings.push(clip(&finding_line(diagnostic), MAX_WARNING_CHARS));
+        warnings.push(warning_line(diagnostic, MAX_WARNING_CHARS));
     }
     if warnings.len() > MAX_WARNINGS {
         let more = warnings.len() - (MAX_WARNINGS - 1);
@@ -561,6 +575,52 @@ mod tests {
         let plain = workflow(serde_json::json!({"name": "w"}), template);
         let decision = validate(&review_of(plain), &Policy::default()).unwrap();
         assert_eq!(decision.outcome, Outcome::Allowed);
+    }
+
+    #[test]
+    fn a_generated_name_still_makes_a_workflow_that_runs_again_and_again() {
+        // The API server names a `generateName` workflow between mutating and validating
+        // admission: /validate must still see a spec whose runs overlap (fixed keys that
+        // artifact GC deletes are shared between them).
+        let object = |metadata: Value| {
+            serde_json::json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+            "metadata": metadata,
+            "spec": {"entrypoint": "main",
+                "artifactGC": {"strategy": "OnWorkflowDeletion", "serviceAccountName": "gc"},
+                "templates": [{"name": "main", "container": {"image": "alpine"},
+                    "outputs": {"artifacts": [
+                        {"name": "report", "path": "/tmp/report", "s3": {"key": "report.tgz"}}
+                    ]}}]}})
+        };
+        let shared_key_warning = |metadata: Value| -> Option<String> {
+            let decision = validate(&review_of(object(metadata)), &Policy::default()).unwrap();
+            assert_eq!(decision.outcome, Outcome::Allowed);
+            let warnings = decision
+                .review
+                .response
+                .unwrap()
+                .warnings
+                .unwrap_or_default();
+            warnings
+                .into_iter()
+                .find(|w| w.contains("artifact-gc-shared-key"))
+        };
+        // As /mutate sees it, and as /validate sees it.
+        let before = shared_key_warning(serde_json::json!({"generateName": "report-"}));
+        let after = shared_key_warning(
+            serde_json::json!({"generateName": "report-", "name": "report-x7k2p"}),
+        );
+        assert!(before.is_some());
+        assert_eq!(after, before);
+        // Long as it is, the warning is clipped before its rule code, not through it.
+        let warning = after.unwrap_or_default();
+        assert!(warning.chars().count() <= MAX_WARNING_CHARS, "{warning}");
+        assert!(warning.ends_with("… [artifact-gc-shared-key]"), "{warning}");
+        // A workflow with a name of its own runs once.
+        assert_eq!(
+            shared_key_warning(serde_json::json!({"generateName": "report-", "name": "report"})),
+            None
+        );
     }
 
     #[test]

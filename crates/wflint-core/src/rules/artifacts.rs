@@ -495,7 +495,10 @@ declare_rule! {
     /// Reports an output artifact with an effective deleting GC strategy whose key does not vary
     /// per run (no `{{workflow.uid}}`, `{{workflow.name}}`, `{{pod.name}}`,
     /// `{{workflow.creationTimestamp...}}` or other run-specific tag), in a Workflow with
-    /// `generateName`, a CronWorkflow, or a WorkflowTemplate/ClusterWorkflowTemplate.
+    /// `generateName`, a CronWorkflow, or a WorkflowTemplate/ClusterWorkflowTemplate. A
+    /// Workflow with a `name` of its own runs once (Kubernetes ignores `generateName` then);
+    /// the name the API server generates from `generateName`, which the validating webhook
+    /// sees, does not count as one.
     ///
     /// ## Why it matters
     /// Runs of the same spec write the same key. When one run finishes (or is deleted) its GC
