@@ -71,9 +71,11 @@ pub struct Decision {
 }
 
 impl Decision {
-    /// The same decision answering the review with this uid (a remembered decision reused).
-    pub fn answer_as(&mut self, uid: &str) {
+    /// The same decision answering the review with this uid, dry run or not (a remembered
+    /// decision reused).
+    pub fn answer_as(&mut self, uid: &str, dry_run: bool) {
         uid.clone_into(&mut self.uid);
+        self.dry_run = dry_run;
         if let Some(response) = &mut self.review.response {
             uid.clone_into(&mut response.uid);
         }

@@ -1,16 +1,16 @@
 //! Remembered decisions: the same review asked again gets the same answer without a new lint.
 //!
-//! The API server asks more than once about one object: `/mutate` and then `/validate` for an
-//! object the mutation left alone, a mutating webhook re-invoked (`reinvocationPolicy:
-//! IfNeeded`), a server-side dry run followed by the real apply, GitOps tools that dry-run the
-//! same manifests over and over, retries after a timeout. Those reviews differ from the first
-//! only by their `request.uid` and by the metadata the API server stamps on each object it
-//! handles (`metadata.uid`, `creationTimestamp`, ...).
+//! The API server asks again about one object: a server-side dry run followed by the real
+//! apply, GitOps tools that dry-run the same manifests over and over, retries after a timeout.
+//! Those reviews differ from the first only by their `request.uid`, `dryRun` and `options`,
+//! and by the metadata the API server stamps on each object it handles (`metadata.uid`,
+//! `creationTimestamp`, ...). (`/validate` after `/mutate` is not such a pair: the endpoint
+//! differs, and in between the API server names a `generateName` object.)
 //!
 //! A decision is reused only when all of this holds:
 //! - the request body is the same byte for byte, except the values of those fields (see
-//!   [`ReviewKey::of`]); so the user, the operation, `dryRun`, the old object and the endpoint
-//!   all count;
+//!   [`ReviewKey::of`]); so the user, the operation, the old object and the endpoint all
+//!   count;
 //! - the policy in force is the very one it was decided under (a reload starts afresh);
 //! - the cluster context reports the same [`ClusterContext::generation`]: the watch caches
 //!   bump it on every event they apply and every watch error, so any change of ConfigMaps,
@@ -39,18 +39,22 @@ pub const MAX_CACHED_BODY: usize = 64 * 1024;
 /// Bytes an entry costs beyond its key (the decision and the bookkeeping), an estimate.
 const ENTRY_OVERHEAD: usize = 2048;
 
-/// A review reduced to what its answer depends on, with the uid it must echo.
+/// A review reduced to what its answer depends on, with the uid it must echo and whether it
+/// is a dry run (which the answer does not depend on, only the decision's log line).
 #[derive(Debug, Clone)]
 pub struct ReviewKey {
     bytes: Arc<[u8]>,
     uid: String,
+    dry_run: bool,
 }
 
 impl ReviewKey {
     /// The key of a request body for `endpoint`: the body without the values of
-    /// `request.uid` and of the metadata the API server sets on every object (`uid`,
-    /// `creationTimestamp`, `resourceVersion`, `generation`, `managedFields`; no check reads
-    /// them). `None` when the body is too large, not JSON, has no string `request.uid`, or
+    /// `request.uid`, of `request.dryRun` and `request.options` (the operation's options:
+    /// `dryRun`, `fieldManager`, `fieldValidation`; a dry run is answered as the real request
+    /// is, and no check reads the others), and of the metadata the API server sets on every
+    /// object (`uid`, `creationTimestamp`, `resourceVersion`, `generation`, `managedFields`; no
+    /// check reads them). `None` when the body is too large, not JSON, has no string `request.uid`, or
     /// one of those values is not of its Kubernetes type (such reviews take the normal
     /// path, which reports what is wrong with them).
     pub fn of(endpoint: Endpoint, body: &[u8]) -> Option<Self> {
@@ -63,6 +67,10 @@ impl ReviewKey {
         struct Request<'a> {
             #[serde(borrow)]
             uid: Option<&'a RawValue>,
+            #[serde(borrow, rename = "dryRun")]
+            dry_run: Option<&'a RawValue>,
+            #[serde(borrow)]
+            options: Option<&'a RawValue>,
             #[serde(borrow)]
             object: Option<Object<'a>>,
         }
@@ -98,7 +106,13 @@ impl ReviewKey {
         let request = review.request?;
         let uid_raw = request.uid?;
         let uid: String = serde_json::from_str(uid_raw.get()).ok()?;
+        let dry_run: Option<bool> = match request.dry_run {
+            Some(raw) => serde_json::from_str(raw.get()).ok()?,
+            None => None,
+        };
         let mut cuts = vec![uid_raw];
+        cuts.extend(request.dry_run);
+        cuts.extend(request.options);
         if let Some(metadata) = request.object.and_then(|object| object.metadata) {
             use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ManagedFieldsEntry, Time};
             typed::<String>(metadata.uid)?;
@@ -143,12 +157,18 @@ impl ReviewKey {
         Some(Self {
             bytes: bytes.into(),
             uid,
+            dry_run: dry_run.unwrap_or(false),
         })
     }
 
     /// The uid the answer must carry.
     pub fn uid(&self) -> &str {
         &self.uid
+    }
+
+    /// Whether the review is a dry run.
+    pub fn dry_run(&self) -> bool {
+        self.dry_run
     }
 }
 
@@ -254,7 +274,7 @@ impl VerdictCache {
         }
         let mut decision = entry.decision.clone();
         drop(inner);
-        decision.answer_as(key.uid());
+        decision.answer_as(key.uid(), key.dry_run());
         Some(decision)
     }
 
@@ -381,6 +401,54 @@ mod tests {
         assert_ne!(
             key_a.bytes,
             ReviewKey::of(Endpoint::Validate, renamed.as_bytes())
+                .unwrap()
+                .bytes
+        );
+    }
+
+    #[test]
+    fn a_dry_run_and_the_real_request_share_a_key() {
+        // `kubectl apply --dry-run=server` (or a GitOps diff) and then the apply itself, as the
+        // API server writes them: `options` lists `dryRun` only for the dry run.
+        let with = |uid: &str, dry_run: bool, options: &str| {
+            REVIEW.replace("UID", uid).replace(
+                r#""namespace": "default","#,
+                &format!(r#""namespace": "default", "dryRun": {dry_run}, "options": {options},"#),
+            )
+        };
+        let dry = with(
+            "d",
+            true,
+            r#"{"kind": "CreateOptions", "apiVersion": "meta.k8s.io/v1", "dryRun": ["All"], "fieldManager": "kubectl-client-side-apply"}"#,
+        );
+        let real = with(
+            "r",
+            false,
+            r#"{"kind": "CreateOptions", "apiVersion": "meta.k8s.io/v1", "fieldManager": "kubectl-client-side-apply"}"#,
+        );
+        let dry_key = ReviewKey::of(Endpoint::Validate, dry.as_bytes()).unwrap();
+        let real_key = ReviewKey::of(Endpoint::Validate, real.as_bytes()).unwrap();
+        assert_eq!(dry_key.bytes, real_key.bytes);
+        assert!(dry_key.dry_run() && !real_key.dry_run());
+
+        // The remembered decision reports the request it answers.
+        let cache = VerdictCache::new(1 << 20);
+        let policy = Arc::new(Policy::default());
+        let basis = Basis::now(&policy, &NoContext).unwrap();
+        let decided = decision(dry.as_bytes());
+        assert!(decided.dry_run);
+        cache.insert(&dry_key, basis.clone(), &decided);
+        let hit = cache.get(&real_key, &basis).unwrap();
+        assert_eq!((hit.uid.as_str(), hit.dry_run), ("r", false));
+
+        // A dryRun that is not a boolean gets no key (the full decoding reports it); the rest
+        // of the request still counts.
+        let odd = real.replace(r#""dryRun": false"#, r#""dryRun": "no""#);
+        assert!(ReviewKey::of(Endpoint::Validate, odd.as_bytes()).is_none());
+        let update = real.replace(r#""operation": "CREATE""#, r#""operation": "UPDATE""#);
+        assert_ne!(
+            real_key.bytes,
+            ReviewKey::of(Endpoint::Validate, update.as_bytes())
                 .unwrap()
                 .bytes
         );
