@@ -1,7 +1,8 @@
 //! CPU cost of one admission review without the network: decode the AdmissionReview, lint the
 //! object (offline context of `examples/artifact-passing`), build and encode the answer. The
-//! seed's artifact-passing workflow (allowed) and a broken one (denied, findings rendered); and
-//! the same allowed review answered from the remembered decisions.
+//! seed's artifact-passing workflow (allowed) and a broken one (denied, findings rendered); the
+//! same allowed review answered from the remembered decisions; and `/validate` of an object
+//! `/mutate` already checked (its findings remembered).
 //!
 //! Run: `cargo bench -p wflint-webhook --bench admission`. The HTTPS figures come from
 //! `scripts/bench webhook` (wrk against the real server).
@@ -15,7 +16,7 @@ use wflint_core::{context::files::FileContext, policy::Policy};
 use wflint_webhook::{
     admission,
     metrics::Endpoint,
-    verdicts::{Basis, ReviewKey, VerdictCache},
+    verdicts::{Basis, LintMemo, ReviewKey, VerdictCache},
 };
 
 fn repo() -> PathBuf {
@@ -61,6 +62,40 @@ fn admission(c: &mut Criterion) {
         b.iter(|| {
             let key = ReviewKey::of(Endpoint::Validate, &body).unwrap();
             let decision = cache.get(&key, &basis).unwrap();
+            admission::encode_review(&decision.review).unwrap()
+        });
+    });
+    // `/validate` after `/mutate` of the same object: the findings are remembered (decode,
+    // the memo key, the decision and its encoding; no lint).
+    let memo = LintMemo::new(1 << 20);
+    let request = admission::parse_review(&body).unwrap();
+    let mutated = admission::decide_with(
+        Endpoint::Mutate,
+        request,
+        &policy,
+        &context,
+        Some((&memo, &basis)),
+    )
+    .unwrap();
+    // The review `/validate` then gets: the object with the patch applied.
+    let mut review: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    if let Some(patch) = mutated.review.response.and_then(|r| r.patch) {
+        let patch: json_patch::Patch = serde_json::from_slice(&patch).unwrap();
+        json_patch::patch(&mut review["request"]["object"], &patch).unwrap();
+    }
+    let body = serde_json::to_vec(&review).unwrap();
+    group.bench_function("allow artifact-passing /validate after /mutate", |b| {
+        b.iter(|| {
+            let request = admission::parse_review(&body).unwrap();
+            let decision = admission::decide_with(
+                Endpoint::Validate,
+                request,
+                &policy,
+                &context,
+                Some((&memo, &basis)),
+            )
+            .unwrap();
+            assert!(decision.lint_reused);
             admission::encode_review(&decision.review).unwrap()
         });
     });

@@ -23,6 +23,7 @@ use wflint_core::{
 use crate::{
     metrics::{Endpoint, Outcome, kind_label},
     mutate,
+    verdicts::{Basis, LintMemo},
 };
 
 /// Longest admission warning (the API server truncates long ones; kubectl prints each on a
@@ -68,6 +69,9 @@ pub struct Decision {
     pub dry_run: bool,
     /// Codes and severities of the findings, for metrics.
     pub findings: Vec<(&'static str, Severity)>,
+    /// Whether the findings were remembered from an earlier review of the same object (see
+    /// [`crate::verdicts::LintMemo`]) rather than linted for this one.
+    pub lint_reused: bool,
 }
 
 impl Decision {
@@ -265,6 +269,18 @@ pub fn decide(
     policy: &Policy,
     context: &dyn ClusterContext,
 ) -> Result<Decision, ReviewError> {
+    decide_with(endpoint, request, policy, context, None)
+}
+
+/// [`decide`], taking the checked object's findings from `memo` when it holds them under the
+/// basis (and remembering them there otherwise).
+pub fn decide_with(
+    endpoint: Endpoint,
+    request: AdmissionRequest<ReviewObject>,
+    policy: &Policy,
+    context: &dyn ClusterContext,
+    memo: Option<(&LintMemo, &Basis)>,
+) -> Result<Decision, ReviewError> {
     let mut response = AdmissionResponse::from(&request);
     let operation = operation_name(&request.operation);
     let request_kind = request.kind.kind.as_str();
@@ -281,6 +297,7 @@ pub fn decide(
         operation,
         dry_run: request.dry_run,
         findings: Vec::new(),
+        lint_reused: false,
     };
     let Some(kind) = argo_kind else {
         return Ok(decision);
@@ -352,7 +369,16 @@ pub fn decide(
             Err(_) => object,
         }
     };
-    let diagnostics = lint(&checked, namespace.as_deref(), settings, context);
+    let linted = || lint(&checked, namespace.as_deref(), settings, context);
+    let diagnostics = match memo {
+        Some((memo, basis)) => {
+            let (diagnostics, reused) =
+                memo.findings(basis, kind, namespace.as_deref(), &checked, linted);
+            decision.lint_reused = reused;
+            diagnostics
+        }
+        None => linted(),
+    };
     decision.findings = diagnostics
         .iter()
         .map(|d| (d.rule.code, d.severity))
@@ -623,6 +649,75 @@ mod tests {
             shared_key_warning(serde_json::json!({"generateName": "report-", "name": "report"})),
             None
         );
+    }
+
+    #[test]
+    fn validate_after_mutate_reuses_the_findings_of_the_object_as_stored() {
+        use crate::verdicts::{Basis, LintMemo};
+        // A CREATE as the API server runs it: `/mutate` sees the object as sent; then the
+        // patch is applied, the object named from `generateName` and stamped (`uid`,
+        // `creationTimestamp`, `generation`, `managedFields`: Kubernetes `Store.Create`, before
+        // validating admission), and `/validate` gets it re-encoded, keys in order.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let policy = std::sync::Arc::new(Policy::load(&root.join("policies/strict.yaml")).unwrap());
+        let basis = Basis::now(&policy, &wflint_core::context::NoContext).unwrap();
+        let memo = LintMemo::new(1 << 20);
+        let decide_on = |endpoint, object: &Value, memo: Option<(&LintMemo, &Basis)>| {
+            let request = parse_review(&review_of(object.clone())).unwrap();
+            decide_with(
+                endpoint,
+                request,
+                &policy,
+                &wflint_core::context::NoContext,
+                memo,
+            )
+            .unwrap()
+        };
+        let sent = serde_json::json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+            "metadata": {"generateName": "report-", "namespace": "team"},
+            "spec": {"entrypoint": "main", "templates": [{"name": "main",
+                "container": {"image": "alpine"},
+                "outputs": {"artifacts": [{"name": "report", "path": "/tmp/report",
+                    "s3": {"key": "{{workflow.name}}/report.tgz"}}]}}]}});
+
+        let mutated = decide_on(Endpoint::Mutate, &sent, Some((&memo, &basis)));
+        assert_eq!(mutated.outcome, Outcome::Patched);
+        assert!(!mutated.lint_reused);
+        let patch = mutated.review.response.and_then(|r| r.patch).unwrap();
+        let patch: json_patch::Patch = serde_json::from_slice(&patch).unwrap();
+        let mut stored = sent.clone();
+        json_patch::patch(&mut stored, &patch).unwrap();
+        let metadata = &mut stored["metadata"];
+        metadata["name"] = serde_json::json!("report-x7k2p");
+        metadata["uid"] = serde_json::json!("6c1f7a52-0000-4000-8000-000000000001");
+        metadata["creationTimestamp"] = serde_json::json!("2026-12-05T05:00:00Z");
+        metadata["generation"] = serde_json::json!(1);
+        metadata["managedFields"] = serde_json::json!([{"manager": "kubectl-create",
+            "operation": "Update", "fieldsType": "FieldsV1", "fieldsV1": {"f:spec": {}}}]);
+
+        let reused = decide_on(Endpoint::Validate, &stored, Some((&memo, &basis)));
+        assert!(reused.lint_reused);
+        let fresh = decide_on(Endpoint::Validate, &stored, None);
+        assert!(!fresh.lint_reused);
+        assert_eq!(reused.outcome, fresh.outcome);
+        assert_eq!(reused.findings, fresh.findings);
+        assert_eq!(
+            encode_review(&reused.review).unwrap(),
+            encode_review(&fresh.review).unwrap()
+        );
+
+        // Anything else of the object counts: a name of its own, another spec.
+        let mut named = stored.clone();
+        named["metadata"]["name"] = serde_json::json!("report");
+        assert!(!decide_on(Endpoint::Validate, &named, Some((&memo, &basis))).lint_reused);
+        let mut changed = stored.clone();
+        changed["spec"]["templates"][0]["container"]["image"] = serde_json::json!("busybox");
+        assert!(!decide_on(Endpoint::Validate, &changed, Some((&memo, &basis))).lint_reused);
+        // And so do the policy and the cluster facts.
+        let reloaded =
+            std::sync::Arc::new(Policy::load(&root.join("policies/strict.yaml")).unwrap());
+        let other = Basis::now(&reloaded, &wflint_core::context::NoContext).unwrap();
+        assert!(!decide_on(Endpoint::Validate, &stored, Some((&memo, &other))).lint_reused);
     }
 
     #[test]

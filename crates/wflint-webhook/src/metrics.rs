@@ -119,6 +119,7 @@ pub struct Metrics {
     certificate_reloads: Family<ResultLabels, Counter>,
     policy_reloads: Family<ResultLabels, Counter>,
     verdict_lookups: Family<ResultLabels, Counter>,
+    lint_memo_lookups: Family<ResultLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -198,6 +199,12 @@ impl Metrics {
             "Look-ups of remembered decisions (an identical earlier review), by result (hit, miss)",
             verdict_lookups.clone(),
         );
+        let lint_memo_lookups = Family::<ResultLabels, Counter>::default();
+        registry.register(
+            "lint_memo_lookups",
+            "Look-ups of remembered findings of the same object (e.g. /validate after /mutate), by result (hit, miss)",
+            lint_memo_lookups.clone(),
+        );
         Self {
             registry,
             requests,
@@ -208,6 +215,7 @@ impl Metrics {
             certificate_reloads,
             policy_reloads,
             verdict_lookups,
+            lint_memo_lookups,
         }
     }
 
@@ -258,6 +266,14 @@ impl Metrics {
     pub fn observe_verdict_lookup(&self, hit: bool) {
         let result = if hit { "hit" } else { "miss" };
         self.verdict_lookups
+            .get_or_create(&ResultLabels { result })
+            .inc();
+    }
+
+    /// Count one look-up of remembered findings (see [`crate::verdicts::LintMemo`]).
+    pub fn observe_lint_memo_lookup(&self, hit: bool) {
+        let result = if hit { "hit" } else { "miss" };
+        self.lint_memo_lookups
             .get_or_create(&ResultLabels { result })
             .inc();
     }

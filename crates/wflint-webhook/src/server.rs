@@ -123,6 +123,12 @@ async fn admit(endpoint: Endpoint, state: AppState, body: Bytes) -> Response {
     } else {
         None
     };
+    // The basis of remembered findings, read before deciding for the same reason.
+    let memo_basis = if state.verdicts().enabled() {
+        Basis::now(&policy, state.cluster().context())
+    } else {
+        None
+    };
     if let Some((key, basis)) = &remember {
         let remembered = state.verdicts().get(key, basis);
         state.metrics().observe_verdict_lookup(remembered.is_some());
@@ -143,7 +149,15 @@ async fn admit(endpoint: Endpoint, state: AppState, body: Bytes) -> Response {
             let _permit = permit;
             let request = admission::parse_review(&body)?;
             let context = worker_state.cluster().context();
-            let decision = admission::decide(endpoint, request, &policy, context)?;
+            let memo = memo_basis
+                .as_ref()
+                .map(|basis| (worker_state.lint_memo(), basis));
+            let decision = admission::decide_with(endpoint, request, &policy, context, memo)?;
+            if memo.is_some() && decision.outcome != Outcome::Skipped {
+                worker_state
+                    .metrics()
+                    .observe_lint_memo_lookup(decision.lint_reused);
+            }
             let encoded = admission::encode_review(&decision.review)
                 .map_err(|e| ReviewError::Malformed(e.to_string()))?;
             if let Some((key, basis)) = remember
@@ -219,6 +233,7 @@ fn answered(
         decision = decision.outcome.as_str(),
         findings = decision.findings.len(),
         remembered,
+        lint_reused = decision.lint_reused,
         duration_ms = seconds * 1000.0,
         "admission review"
     );

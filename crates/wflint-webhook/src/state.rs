@@ -13,7 +13,10 @@ use arc_swap::ArcSwap;
 use tokio::sync::Semaphore;
 use wflint_core::{context::ClusterContext, policy::Policy};
 
-use crate::{metrics::Metrics, verdicts::VerdictCache};
+use crate::{
+    metrics::Metrics,
+    verdicts::{LintMemo, VerdictCache},
+};
 
 /// Cluster facts and whether they can be trusted yet.
 ///
@@ -101,6 +104,7 @@ struct Inner {
     metrics: Metrics,
     lint_permits: Arc<Semaphore>,
     verdicts: VerdictCache,
+    lint_memo: LintMemo,
     limits: Limits,
     certificate_loaded: AtomicBool,
     draining: AtomicBool,
@@ -139,6 +143,7 @@ impl AppState {
             metrics: Metrics::new(),
             lint_permits: Arc::new(Semaphore::new(permits)),
             verdicts: VerdictCache::new(limits.verdict_cache_bytes),
+            lint_memo: LintMemo::new(limits.verdict_cache_bytes),
             limits,
             certificate_loaded: AtomicBool::new(false),
             draining: AtomicBool::new(false),
@@ -177,6 +182,11 @@ impl AppState {
     /// The remembered decisions.
     pub fn verdicts(&self) -> &VerdictCache {
         &self.0.verdicts
+    }
+
+    /// Remembered findings of objects already checked (same budget as the decisions).
+    pub fn lint_memo(&self) -> &LintMemo {
+        &self.0.lint_memo
     }
 
     /// Record whether a serving certificate is loaded.

@@ -27,8 +27,13 @@ use std::{
 };
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
-use wflint_core::{context::ClusterContext, policy::Policy};
+use serde_json::{Value, value::RawValue};
+use wflint_core::{
+    context::ClusterContext,
+    diagnostic::Diagnostic,
+    model::{ArgoKind, is_generated_name},
+    policy::Policy,
+};
 
 use crate::{admission::Decision, metrics::Endpoint};
 
@@ -195,16 +200,15 @@ impl Basis {
     }
 }
 
-struct Entry {
+struct Entry<V> {
     basis: Basis,
-    decision: Decision,
+    value: V,
     /// When it was inserted (its place in [`Inner::order`]).
     seq: u64,
 }
 
-#[derive(Default)]
-struct Inner {
-    entries: HashMap<Arc<[u8]>, Entry>,
+struct Inner<V> {
+    entries: HashMap<Arc<[u8]>, Entry<V>>,
     /// Insertions, oldest first. An item whose entry was since removed or inserted again (with
     /// a newer `seq`) is skipped when it comes up.
     order: VecDeque<(u64, Arc<[u8]>)>,
@@ -212,7 +216,7 @@ struct Inner {
     next_seq: u64,
 }
 
-impl Inner {
+impl<V> Inner<V> {
     fn remove(&mut self, key: &[u8]) {
         if self.entries.remove(key).is_some() {
             self.bytes = self.bytes.saturating_sub(cost(key));
@@ -220,86 +224,62 @@ impl Inner {
     }
 }
 
-/// The cache of decisions, bounded in bytes. Cheap to share (`&self` methods).
-pub struct VerdictCache {
-    budget: usize,
-    inner: Mutex<Inner>,
-}
-
-impl std::fmt::Debug for VerdictCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let inner = self.lock();
-        f.debug_struct("VerdictCache")
-            .field("budget", &self.budget)
-            .field("entries", &inner.entries.len())
-            .field("bytes", &inner.bytes)
-            .finish()
-    }
-}
-
 fn cost(key: &[u8]) -> usize {
     key.len() + ENTRY_OVERHEAD
 }
 
-impl VerdictCache {
-    /// A cache holding at most `budget` bytes (0: remember nothing).
-    pub fn new(budget: usize) -> Self {
+/// Values remembered by key bytes under a [`Basis`], bounded in bytes, oldest out first.
+struct Bounded<V> {
+    budget: usize,
+    inner: Mutex<Inner<V>>,
+}
+
+impl<V: Clone> Bounded<V> {
+    fn new(budget: usize) -> Self {
         Self {
             budget,
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(Inner {
+                entries: HashMap::new(),
+                order: VecDeque::new(),
+                bytes: 0,
+                next_seq: 0,
+            }),
         }
-    }
-
-    /// Whether the cache may hold anything.
-    pub fn enabled(&self) -> bool {
-        self.budget > 0
     }
 
     // An insert that panicked leaves consistent maps (each step is one operation), so a
     // poisoned lock is still usable.
-    fn lock(&self) -> MutexGuard<'_, Inner> {
+    fn lock(&self) -> MutexGuard<'_, Inner<V>> {
         self.inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The decision remembered for `key` under `basis`, answering `key`'s uid. An entry
-    /// decided under another basis is dropped.
-    pub fn get(&self, key: &ReviewKey, basis: &Basis) -> Option<Decision> {
+    /// The value for `key` if it was remembered under `basis`; an entry remembered under
+    /// another basis is dropped.
+    fn get(&self, key: &[u8], basis: &Basis) -> Option<V> {
         let mut inner = self.lock();
-        let entry = inner.entries.get(&key.bytes)?;
+        let entry = inner.entries.get(key)?;
         if !entry.basis.same(basis) {
-            inner.remove(&key.bytes);
+            inner.remove(key);
             return None;
         }
-        let mut decision = entry.decision.clone();
-        drop(inner);
-        decision.answer_as(key.uid(), key.dry_run());
-        Some(decision)
+        Some(entry.value.clone())
     }
 
-    /// Remember `decision` for `key`, decided under `basis`.
-    pub fn insert(&self, key: &ReviewKey, basis: Basis, decision: &Decision) {
-        let size = cost(&key.bytes);
+    fn insert(&self, key: &Arc<[u8]>, basis: Basis, value: V) {
+        let size = cost(key);
         if size > self.budget {
             return;
         }
         let mut inner = self.lock();
         let seq = inner.next_seq;
         inner.next_seq += 1;
-        let entry = Entry {
-            basis,
-            decision: decision.clone(),
-            seq,
-        };
-        if inner
-            .entries
-            .insert(Arc::clone(&key.bytes), entry)
-            .is_none()
-        {
+        let entry = Entry { basis, value, seq };
+        if inner.entries.insert(Arc::clone(key), entry).is_none() {
             inner.bytes += size;
         }
-        inner.order.push_back((seq, Arc::clone(&key.bytes)));
+        inner.order.push_back((seq, Arc::clone(key)));
         while inner.bytes > self.budget {
             let Some((seq, oldest)) = inner.order.pop_front() else {
                 break;
@@ -316,15 +296,152 @@ impl VerdictCache {
         }
     }
 
+    fn debug(&self, name: &str, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let inner = self.lock();
+        f.debug_struct(name)
+            .field("budget", &self.budget)
+            .field("entries", &inner.entries.len())
+            .field("bytes", &inner.bytes)
+            .finish()
+    }
+}
+
+/// The cache of decisions, bounded in bytes. Cheap to share (`&self` methods).
+pub struct VerdictCache(Bounded<Decision>);
+
+impl std::fmt::Debug for VerdictCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.debug("VerdictCache", f)
+    }
+}
+
+impl VerdictCache {
+    /// A cache holding at most `budget` bytes (0: remember nothing).
+    pub fn new(budget: usize) -> Self {
+        Self(Bounded::new(budget))
+    }
+
+    /// Whether the cache may hold anything.
+    pub fn enabled(&self) -> bool {
+        self.0.budget > 0
+    }
+
+    /// The decision remembered for `key` under `basis`, answering `key`'s uid. An entry
+    /// decided under another basis is dropped.
+    pub fn get(&self, key: &ReviewKey, basis: &Basis) -> Option<Decision> {
+        let mut decision = self.0.get(&key.bytes, basis)?;
+        decision.answer_as(key.uid(), key.dry_run());
+        Some(decision)
+    }
+
+    /// Remember `decision` for `key`, decided under `basis`.
+    pub fn insert(&self, key: &ReviewKey, basis: Basis, decision: &Decision) {
+        self.0.insert(&key.bytes, basis, decision.clone());
+    }
+
     /// Entries held.
     pub fn len(&self) -> usize {
-        self.lock().entries.len()
+        self.0.lock().entries.len()
     }
 
     /// Whether nothing is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// Remembered lints: the findings of an object as checked, for the next review of the same
+/// object. What it serves is `/validate` after `/mutate` for one CREATE or UPDATE: `/mutate`
+/// checks the object with its mutation applied, and `/validate` then receives that very object
+/// with what the API server adds between the two calls (a name generated from `generateName`,
+/// `uid`, `creationTimestamp`, `generation`, `managedFields`), which [`lint_key`] leaves out.
+/// The findings are the same under the same policy and cluster facts (the [`Basis`]); the
+/// decision is then made as for a fresh lint (the endpoint, the operation and the old object
+/// still count).
+pub struct LintMemo(Bounded<Vec<Diagnostic>>);
+
+impl std::fmt::Debug for LintMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.debug("LintMemo", f)
+    }
+}
+
+impl LintMemo {
+    /// A memo holding at most `budget` bytes (0: remember nothing).
+    pub fn new(budget: usize) -> Self {
+        Self(Bounded::new(budget))
+    }
+
+    /// The findings of `object` (of `kind`, checked in `namespace`) under `basis`: remembered
+    /// ones when the same object was linted before, else `lint()`'s, remembered for next
+    /// time. The flag says whether they were remembered.
+    pub fn findings(
+        &self,
+        basis: &Basis,
+        kind: ArgoKind,
+        namespace: Option<&str>,
+        object: &Value,
+        lint: impl FnOnce() -> Vec<Diagnostic>,
+    ) -> (Vec<Diagnostic>, bool) {
+        let Some(key) = (self.0.budget > 0)
+            .then(|| lint_key(kind, namespace, object))
+            .flatten()
+        else {
+            return (lint(), false);
+        };
+        if let Some(found) = self.0.get(&key, basis) {
+            return (found, true);
+        }
+        let found = lint();
+        self.0.insert(&key, basis.clone(), found.clone());
+        (found, false)
+    }
+
+    /// Entries held.
+    pub fn len(&self) -> usize {
+        self.0.lock().entries.len()
+    }
+
+    /// Whether nothing is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The key of the lint of `object`: kind, namespace and the object's canonical JSON (keys in
+/// order, no spaces) without the metadata the API server sets on every object and, for a
+/// Workflow, without a `name` it generated from `generateName` (a Workflow's findings do not
+/// depend on such a name: see `artifacts::analysis::runs_repeatedly` and the name length
+/// check, which a generated name always passes). `None` when too large.
+pub fn lint_key(kind: ArgoKind, namespace: Option<&str>, object: &Value) -> Option<Arc<[u8]>> {
+    let mut object = object.clone();
+    if let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+        for field in [
+            "uid",
+            "creationTimestamp",
+            "resourceVersion",
+            "generation",
+            "managedFields",
+        ] {
+            metadata.remove(field);
+        }
+        let generated = kind == ArgoKind::Workflow
+            && matches!(
+                (metadata.get("name"), metadata.get("generateName")),
+                (Some(Value::String(name)), Some(Value::String(prefix)))
+                    if is_generated_name(name, prefix)
+            );
+        if generated {
+            metadata.remove("name");
+        }
+    }
+    let mut bytes = Vec::with_capacity(1024);
+    bytes.extend_from_slice(kind.as_str().as_bytes());
+    bytes.push(0xff);
+    bytes.extend_from_slice(namespace.unwrap_or("").as_bytes());
+    bytes.push(0xff);
+    serde_json::to_writer(&mut bytes, &object).ok()?;
+    (bytes.len() <= MAX_CACHED_BODY).then(|| bytes.into())
 }
 
 #[cfg(test)]

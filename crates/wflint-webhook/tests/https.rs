@@ -209,6 +209,58 @@ async fn mutate_patches_minimally_and_a_second_pass_adds_nothing() {
 }
 
 #[tokio::test]
+async fn validate_after_mutate_takes_the_findings_mutate_found() {
+    // One CREATE as the API server runs it: /mutate, the patch applied, the object named from
+    // its generateName and stamped, then /validate of the stored form.
+    let ca = TestCa::new("test CA");
+    let options = Options {
+        policy: policy(MUTATING_POLICY),
+        context: Arc::new(
+            MapContext::default()
+                .with_namespace_default("team", "minio")
+                .fixed(),
+        ),
+        ..Options::default()
+    };
+    let server = start(&ca, options).await;
+    let client = client(&[&ca], false);
+    let object = artifact_workflow("team");
+    let (_, body) = post(
+        &client,
+        &server.url("/mutate"),
+        &review("uid-m", "CREATE", &object),
+    )
+    .await;
+    let patch = patch_of(response_of(&body)).expect("a patch");
+    let mut stored = object.clone();
+    json_patch::patch(&mut stored, &patch).unwrap();
+    stored["metadata"]["name"] = json!("artifact-passing-q2w7z");
+    stored["metadata"]["uid"] = json!("0e8c4a55-0000-4000-8000-00000000000a");
+    stored["metadata"]["creationTimestamp"] = json!("2026-12-05T05:00:00Z");
+    stored["metadata"]["generation"] = json!(1);
+    let (status, body) = post(
+        &client,
+        &server.url("/validate"),
+        &review("uid-v", "CREATE", &stored),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(response_of(&body)["uid"], "uid-v");
+    assert_eq!(response_of(&body)["allowed"], true);
+    let metrics = metrics_text(&client, &server).await;
+    for expected in [
+        r#"wflint_lint_memo_lookups_total{result="miss"} 1"#,
+        r#"wflint_lint_memo_lookups_total{result="hit"} 1"#,
+    ] {
+        assert!(
+            metrics.contains(expected),
+            "missing {expected} in\n{metrics}"
+        );
+    }
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
 async fn a_mutated_object_with_errors_is_denied_without_a_patch() {
     let ca = TestCa::new("test CA");
     let options = Options {
@@ -470,8 +522,8 @@ async fn an_identical_review_is_answered_from_memory_with_its_own_uid() {
     server.shutdown().await.unwrap();
 }
 
-/// Nothing is remembered with the cache turned off, nor when the cluster context cannot tell
-/// whether its facts changed (`MapContext` reports no generation).
+/// Nothing is remembered (decisions or findings) with the cache turned off, nor when the cluster
+/// context cannot tell whether its facts changed (`MapContext` reports no generation).
 #[tokio::test]
 async fn no_verdict_is_remembered_when_off_or_when_facts_may_change_unseen() {
     let ca = TestCa::new("test CA");
@@ -503,10 +555,12 @@ async fn no_verdict_is_remembered_when_off_or_when_facts_may_change_unseen() {
         }
         let metrics = metrics_text(&client, &server).await;
         assert!(
-            !metrics.contains("wflint_verdict_cache_lookups_total{"),
+            !metrics.contains("wflint_verdict_cache_lookups_total{")
+                && !metrics.contains("wflint_lint_memo_lookups_total{"),
             "{metrics}"
         );
         assert!(server.state.verdicts().is_empty());
+        assert!(server.state.lint_memo().is_empty());
         server.shutdown().await.unwrap();
     }
 }

@@ -563,50 +563,12 @@ impl<'a> ArtifactCx<'a> {
                 (Some(_), None) => true,
                 // What a validating admission webhook sees: the API server names the object
                 // before validating admission (and after mutating admission).
-                (Some(prefix), Some(name)) => is_generated_name(name, prefix),
+                (Some(prefix), Some(name)) => crate::model::is_generated_name(name, prefix),
                 (None, _) => false,
             },
             ArgoKind::CronWorkflow
             | ArgoKind::WorkflowTemplate
             | ArgoKind::ClusterWorkflowTemplate => true,
         }
-    }
-}
-
-/// Whether `name` is one the API server generates from `generate_name`: the prefix, cut to 58
-/// bytes, then 5 characters of its random alphabet (apiserver `names.SimpleNameGenerator`,
-/// apimachinery `rand.String`).
-fn is_generated_name(name: &str, generate_name: &str) -> bool {
-    const MAX_PREFIX: usize = 63 - 5;
-    const RANDOM_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    let prefix = generate_name.get(..MAX_PREFIX).unwrap_or(generate_name);
-    name.strip_prefix(prefix).is_some_and(|suffix| {
-        suffix.len() == 5 && suffix.bytes().all(|b| RANDOM_ALPHABET.contains(&b))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_generated_name;
-
-    #[test]
-    fn names_generated_from_generate_name_are_recognised() {
-        assert!(is_generated_name("artifact-gc-x7k2p", "artifact-gc-"));
-        assert!(is_generated_name("artifact-gc-24b9z", "artifact-gc-"));
-        // A long prefix is cut to 58 bytes before the 5 random characters.
-        let long = "a".repeat(70);
-        assert!(is_generated_name(
-            &format!("{}bcdfg", "a".repeat(58)),
-            &long
-        ));
-        assert!(!is_generated_name(&format!("{long}bcdfg"), &long));
-        // Not generated: another name, a suffix of the wrong length, or with characters the
-        // generator never uses (vowels, 0, 1, 3).
-        assert!(!is_generated_name("nightly-report", "artifact-gc-"));
-        assert!(!is_generated_name("artifact-gc-x7k2", "artifact-gc-"));
-        assert!(!is_generated_name("artifact-gc-x7k2pq", "artifact-gc-"));
-        assert!(!is_generated_name("artifact-gc-abcde", "artifact-gc-"));
-        assert!(!is_generated_name("artifact-gc-10313", "artifact-gc-"));
-        assert!(!is_generated_name("artifact-gc-", "artifact-gc-"));
     }
 }

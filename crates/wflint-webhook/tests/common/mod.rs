@@ -258,13 +258,21 @@ pub fn patch_of(response: &Value) -> Option<json_patch::Patch> {
     Some(serde_json::from_slice(&bytes.0).unwrap())
 }
 
-/// A closed-world context: the ConfigMaps given, the controller in `argo` with no default.
+/// A closed-world context: the ConfigMaps given, the controller in `argo` with no default. It
+/// reports no generation (nothing decided under it is remembered) unless [`MapContext::fixed`].
 #[derive(Default)]
 pub struct MapContext {
     pub config_maps: Vec<ConfigMapInfo>,
+    pub generation: Option<u64>,
 }
 
 impl MapContext {
+    /// The same context, telling the webhook that its facts never change (as offline files).
+    pub fn fixed(mut self) -> Self {
+        self.generation = Some(0);
+        self
+    }
+
     /// `namespace` has an `artifact-repositories` ConfigMap whose default key is `key`.
     pub fn with_namespace_default(mut self, namespace: &str, key: &str) -> Self {
         self.config_maps.push(ConfigMapInfo {
@@ -284,6 +292,9 @@ impl MapContext {
 }
 
 impl ClusterContext for MapContext {
+    fn generation(&self) -> Option<u64> {
+        self.generation
+    }
     fn config_map(&self, namespace: &str, name: &str) -> Lookup<Arc<ConfigMapInfo>> {
         self.config_maps
             .iter()
