@@ -272,8 +272,8 @@ pub fn decide(
     decide_with(endpoint, request, policy, context, None)
 }
 
-/// [`decide`], taking the checked object's findings from `memo` when it holds them under the
-/// basis (and remembering them there otherwise).
+/// [`decide`] with remembered findings: `/mutate` remembers the findings of the object it
+/// checked in `memo`, `/validate` takes them from there when it receives that object.
 pub fn decide_with(
     endpoint: Endpoint,
     request: AdmissionRequest<ReviewObject>,
@@ -370,14 +370,17 @@ pub fn decide_with(
         }
     };
     let linted = || lint(&checked, namespace.as_deref(), settings, context);
-    let diagnostics = match memo {
-        Some((memo, basis)) => {
+    let diagnostics = match (memo, endpoint) {
+        (Some((memo, basis)), Endpoint::Mutate) => {
+            memo.remember(basis, kind, namespace.as_deref(), &checked, linted)
+        }
+        (Some((memo, basis)), Endpoint::Validate) => {
             let (diagnostics, reused) =
-                memo.findings(basis, kind, namespace.as_deref(), &checked, linted);
+                memo.recall(basis, kind, namespace.as_deref(), &checked, linted);
             decision.lint_reused = reused;
             diagnostics
         }
-        None => linted(),
+        (None, _) => linted(),
     };
     decision.findings = diagnostics
         .iter()

@@ -153,7 +153,10 @@ async fn admit(endpoint: Endpoint, state: AppState, body: Bytes) -> Response {
                 .as_ref()
                 .map(|basis| (worker_state.lint_memo(), basis));
             let decision = admission::decide_with(endpoint, request, &policy, context, memo)?;
-            if memo.is_some() && decision.outcome != Outcome::Skipped {
+            if memo.is_some()
+                && endpoint == Endpoint::Validate
+                && decision.outcome != Outcome::Skipped
+            {
                 worker_state
                     .metrics()
                     .observe_lint_memo_lookup(decision.lint_reused);

@@ -372,10 +372,30 @@ impl LintMemo {
         Self(Bounded::new(budget))
     }
 
-    /// The findings of `object` (of `kind`, checked in `namespace`) under `basis`: remembered
-    /// ones when the same object was linted before, else `lint()`'s, remembered for next
-    /// time. The flag says whether they were remembered.
-    pub fn findings(
+    /// `/mutate`: the findings of `object` (of `kind`, checked in `namespace`, the mutation
+    /// applied), linted and remembered under `basis` for the `/validate` that follows.
+    pub fn remember(
+        &self,
+        basis: &Basis,
+        kind: ArgoKind,
+        namespace: Option<&str>,
+        object: &Value,
+        lint: impl FnOnce() -> Vec<Diagnostic>,
+    ) -> Vec<Diagnostic> {
+        let found = lint();
+        if self.0.budget > 0
+            && let Some(key) = lint_key(kind, namespace, object)
+        {
+            self.0.insert(&key, basis.clone(), found.clone());
+        }
+        found
+    }
+
+    /// `/validate`: the findings `/mutate` remembered for `object` under `basis`, else
+    /// `lint()`'s (not remembered: nothing after `/validate` asks for them). The flag says
+    /// whether they were remembered. Nothing is computed when nothing is remembered (a gate
+    /// without the mutating webhook pays one look at the memo's size).
+    pub fn recall(
         &self,
         basis: &Basis,
         kind: ArgoKind,
@@ -383,18 +403,13 @@ impl LintMemo {
         object: &Value,
         lint: impl FnOnce() -> Vec<Diagnostic>,
     ) -> (Vec<Diagnostic>, bool) {
-        let Some(key) = (self.0.budget > 0)
-            .then(|| lint_key(kind, namespace, object))
-            .flatten()
-        else {
-            return (lint(), false);
-        };
-        if let Some(found) = self.0.get(&key, basis) {
+        if !self.is_empty()
+            && let Some(key) = lint_key(kind, namespace, object)
+            && let Some(found) = self.0.get(&key, basis)
+        {
             return (found, true);
         }
-        let found = lint();
-        self.0.insert(&key, basis.clone(), found.clone());
-        (found, false)
+        (lint(), false)
     }
 
     /// Entries held.

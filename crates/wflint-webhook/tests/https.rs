@@ -248,15 +248,24 @@ async fn validate_after_mutate_takes_the_findings_mutate_found() {
     assert_eq!(response_of(&body)["uid"], "uid-v");
     assert_eq!(response_of(&body)["allowed"], true);
     let metrics = metrics_text(&client, &server).await;
-    for expected in [
-        r#"wflint_lint_memo_lookups_total{result="miss"} 1"#,
-        r#"wflint_lint_memo_lookups_total{result="hit"} 1"#,
-    ] {
-        assert!(
-            metrics.contains(expected),
-            "missing {expected} in\n{metrics}"
-        );
-    }
+    assert!(
+        metrics.contains(r#"wflint_lint_memo_lookups_total{result="hit"} 1"#)
+            && !metrics.contains(r#"wflint_lint_memo_lookups_total{result="miss"}"#),
+        "{metrics}"
+    );
+    // Another object at /validate: looked up, not found, linted.
+    let (_, body) = post(
+        &client,
+        &server.url("/validate"),
+        &review("uid-o", "CREATE", &broken_workflow("team")),
+    )
+    .await;
+    assert_eq!(response_of(&body)["allowed"], false);
+    let metrics = metrics_text(&client, &server).await;
+    assert!(
+        metrics.contains(r#"wflint_lint_memo_lookups_total{result="miss"} 1"#),
+        "{metrics}"
+    );
     server.shutdown().await.unwrap();
 }
 
