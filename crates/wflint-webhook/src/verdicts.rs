@@ -1,4 +1,6 @@
 //! Remembered decisions: the same review asked again gets the same answer without a new lint.
+//! And remembered findings ([`LintMemo`]): `/validate` of the object `/mutate` just checked
+//! takes the findings `/mutate` found.
 //!
 //! The API server asks again about one object: a server-side dry run followed by the real
 //! apply, GitOps tools that dry-run the same manifests over and over, retries after a timeout.
@@ -59,9 +61,9 @@ impl ReviewKey {
     /// `dryRun`, `fieldManager`, `fieldValidation`; a dry run is answered as the real request
     /// is, and no check reads the others), and of the metadata the API server sets on every
     /// object (`uid`, `creationTimestamp`, `resourceVersion`, `generation`, `managedFields`; no
-    /// check reads them). `None` when the body is too large, not JSON, has no string `request.uid`, or
-    /// one of those values is not of its Kubernetes type (such reviews take the normal
-    /// path, which reports what is wrong with them).
+    /// check reads them). `None` when the body is too large, not JSON, has no string
+    /// `request.uid`, or one of those values is not of its Kubernetes type (such reviews take
+    /// the normal path, which reports what is wrong with them).
     pub fn of(endpoint: Endpoint, body: &[u8]) -> Option<Self> {
         #[derive(Deserialize)]
         struct Review<'a> {
@@ -111,9 +113,11 @@ impl ReviewKey {
         let request = review.request?;
         let uid_raw = request.uid?;
         let uid: String = serde_json::from_str(uid_raw.get()).ok()?;
-        let dry_run: Option<bool> = match request.dry_run {
-            Some(raw) => serde_json::from_str(raw.get()).ok()?,
-            None => None,
+        // A boolean, as the full decoding requires (a `null` reads as absent here and stays in
+        // the key).
+        let dry_run = match request.dry_run {
+            Some(raw) => serde_json::from_str::<bool>(raw.get()).ok()?,
+            None => false,
         };
         let mut cuts = vec![uid_raw];
         cuts.extend(request.dry_run);
@@ -162,7 +166,7 @@ impl ReviewKey {
         Some(Self {
             bytes: bytes.into(),
             uid,
-            dry_run: dry_run.unwrap_or(false),
+            dry_run,
         })
     }
 
@@ -577,6 +581,11 @@ mod tests {
         // of the request still counts.
         let odd = real.replace(r#""dryRun": false"#, r#""dryRun": "no""#);
         assert!(ReviewKey::of(Endpoint::Validate, odd.as_bytes()).is_none());
+        // (A `null` is kept in the key, so it cannot borrow the answer of `false`; the full
+        // decoding answers it with a 400, which is never remembered.)
+        let null = real.replace(r#""dryRun": false"#, r#""dryRun": null"#);
+        let null_key = ReviewKey::of(Endpoint::Validate, null.as_bytes()).unwrap();
+        assert_ne!(null_key.bytes, real_key.bytes);
         let update = real.replace(r#""operation": "CREATE""#, r#""operation": "UPDATE""#);
         assert_ne!(
             real_key.bytes,
