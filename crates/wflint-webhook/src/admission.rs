@@ -180,27 +180,27 @@ pub fn clip(text: &str, max: usize) -> String {
     clipped
 }
 
-fn finding_line(diagnostic: &Diagnostic) -> String {
+/// A finding as `path: message` (its first line; the message alone at the root).
+fn finding_text(diagnostic: &Diagnostic) -> String {
     let message = diagnostic.message.lines().next().unwrap_or("");
     if diagnostic.path.is_root() {
-        format!("{message} [{}]", diagnostic.rule.code)
+        message.to_string()
     } else {
-        format!("{}: {message} [{}]", diagnostic.path, diagnostic.rule.code)
+        format!("{}: {message}", diagnostic.path)
     }
+}
+
+/// A finding as one line of a denial: `path: message [code]`.
+fn finding_line(diagnostic: &Diagnostic) -> String {
+    format!("{} [{}]", finding_text(diagnostic), diagnostic.rule.code)
 }
 
 /// A finding as one warning of at most `max` characters: the text is clipped, the rule code
 /// at its end is kept (it is what `wflint explain` and policy ignores take).
 fn warning_line(diagnostic: &Diagnostic, max: usize) -> String {
     let code = format!(" [{}]", diagnostic.rule.code);
-    let message = diagnostic.message.lines().next().unwrap_or("");
-    let text = if diagnostic.path.is_root() {
-        message.to_string()
-    } else {
-        format!("{}: {message}", diagnostic.path)
-    };
     let room = max.saturating_sub(code.chars().count());
-    clip(&(clip(&text, room) + &code), max)
+    clip(&(clip(&finding_text(diagnostic), room) + &code), max)
 }
 
 /// The denial message: one line per finding, at most [`MAX_DENIAL_FINDINGS`].

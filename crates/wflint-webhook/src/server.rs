@@ -118,17 +118,15 @@ async fn admit(endpoint: Endpoint, state: AppState, body: Bytes) -> Response {
     // The policy in force when the review arrived decides it. The basis is read before
     // deciding, so that facts changing meanwhile make the decision's basis stale.
     let policy = state.policy();
-    let remember = if state.verdicts().enabled() {
-        ReviewKey::of(endpoint, &body).zip(Basis::now(&policy, state.cluster().context()))
-    } else {
-        None
-    };
-    // The basis of remembered findings, read before deciding for the same reason.
-    let memo_basis = if state.verdicts().enabled() {
+    // One basis for the remembered decision and the remembered findings.
+    let basis = if state.verdicts().enabled() {
         Basis::now(&policy, state.cluster().context())
     } else {
         None
     };
+    let remember = basis
+        .clone()
+        .and_then(|basis| Some((ReviewKey::of(endpoint, &body)?, basis)));
     if let Some((key, basis)) = &remember {
         let remembered = state.verdicts().get(key, basis);
         state.metrics().observe_verdict_lookup(remembered.is_some());
@@ -149,7 +147,7 @@ async fn admit(endpoint: Endpoint, state: AppState, body: Bytes) -> Response {
             let _permit = permit;
             let request = admission::parse_review(&body)?;
             let context = worker_state.cluster().context();
-            let memo = memo_basis
+            let memo = basis
                 .as_ref()
                 .map(|basis| (worker_state.lint_memo(), basis));
             let decision = admission::decide_with(endpoint, request, &policy, context, memo)?;

@@ -300,9 +300,15 @@ impl<V: Clone> Bounded<V> {
         }
     }
 
-    fn debug(&self, name: &str, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+}
+
+impl<V: Clone> std::fmt::Debug for Bounded<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let inner = self.lock();
-        f.debug_struct(name)
+        f.debug_struct("Bounded")
             .field("budget", &self.budget)
             .field("entries", &inner.entries.len())
             .field("bytes", &inner.bytes)
@@ -311,13 +317,8 @@ impl<V: Clone> Bounded<V> {
 }
 
 /// The cache of decisions, bounded in bytes. Cheap to share (`&self` methods).
+#[derive(Debug)]
 pub struct VerdictCache(Bounded<Decision>);
-
-impl std::fmt::Debug for VerdictCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.debug("VerdictCache", f)
-    }
-}
 
 impl VerdictCache {
     /// A cache holding at most `budget` bytes (0: remember nothing).
@@ -345,7 +346,7 @@ impl VerdictCache {
 
     /// Entries held.
     pub fn len(&self) -> usize {
-        self.0.lock().entries.len()
+        self.0.len()
     }
 
     /// Whether nothing is held.
@@ -362,13 +363,8 @@ impl VerdictCache {
 /// The findings are the same under the same policy and cluster facts (the [`Basis`]); the
 /// decision is then made as for a fresh lint (the endpoint, the operation and the old object
 /// still count).
+#[derive(Debug)]
 pub struct LintMemo(Bounded<Vec<Diagnostic>>);
-
-impl std::fmt::Debug for LintMemo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.debug("LintMemo", f)
-    }
-}
 
 impl LintMemo {
     /// A memo holding at most `budget` bytes (0: remember nothing).
@@ -418,7 +414,7 @@ impl LintMemo {
 
     /// Entries held.
     pub fn len(&self) -> usize {
-        self.0.lock().entries.len()
+        self.0.len()
     }
 
     /// Whether nothing is held.

@@ -551,10 +551,10 @@ impl<'a> ArtifactCx<'a> {
     /// named by `generateName` (no `name` yet, or the name the API server made of it), a
     /// CronWorkflow, or a template meant for reuse.
     pub(crate) fn runs_repeatedly(&self) -> bool {
+        let metadata = self.object.value.get("metadata");
         let meta = |field: &str| {
-            self.object
-                .value
-                .at(&format!("/metadata/{field}"))
+            metadata
+                .and_then(|m| m.get(field))
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty())
         };
