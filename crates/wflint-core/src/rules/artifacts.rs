@@ -459,7 +459,9 @@ declare_rule! {
     /// Reports an output artifact with an effective deleting GC strategy (its own, else the
     /// workflow's) that is stored on a driver that cannot delete: http, artifactory, hdfs, git,
     /// raw (also
-    /// when the output is key-only and the repository uses such a driver).
+    /// when the output is key-only and the repository uses such a driver). Not when the
+    /// workflow sets `artifactGC.forceFinalizerRemoval: true` (or that is unknown): the
+    /// finalizer then goes once the GC pods have finished, and the artifact simply stays.
     ///
     /// ## Why it matters
     /// The GC pod fails with `delete not supported for this artifact storage, please check the
@@ -480,8 +482,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Set `artifactGC: {strategy: Never}` on that artifact, or store it on s3, gcs, azure or
-    /// oss.
+    /// Set `artifactGC: {strategy: Never}` on that artifact, store it on s3, gcs, azure or
+    /// oss, or set `spec.artifactGC.forceFinalizerRemoval: true` to keep the workflow deletable
+    /// (the artifact is then left where it is).
     pub static GC_UNSUPPORTED_DRIVER = {
         code: "artifact-gc-unsupported-driver",
         group: "artifacts",

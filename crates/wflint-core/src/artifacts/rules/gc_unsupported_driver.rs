@@ -1,7 +1,10 @@
 //! `artifact-gc-unsupported-driver`: a deleting GC strategy on an output stored on a driver
 //! that cannot delete.
 
-use crate::{diagnostic::Target, engine::Sink, rules::artifacts::GC_UNSUPPORTED_DRIVER};
+use crate::{
+    artifacts::execution::{Layer, SpecField}, diagnostic::Target, engine::Sink,
+    rules::artifacts::GC_UNSUPPORTED_DRIVER,
+};
 
 use super::{
     super::analysis::ArtifactCx, collected_outputs, effective_driver, own_spec_strategy_path,
@@ -13,6 +16,15 @@ const DELETE_NOT_SUPPORTED: &str = "delete not supported for this artifact stora
 pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
     if !sink.enabled(&GC_UNSUPPORTED_DRIVER) {
         return;
+    }
+    // With `forceFinalizerRemoval: true` the finalizer goes once the GC pods have finished,
+    // failed deletions or not: the workflow stays deletable (and the artifact stays stored).
+    // An unreadable WorkflowTemplate might set it; unreadable controller defaults count as
+    // unset, as for the strategy this rule reports (else no offline lint could report it).
+    match cx.spec_value(&["artifactGC", "forceFinalizerRemoval"]) {
+        SpecField::Set { value, .. } if value.as_bool() == Some(true) => return,
+        SpecField::Unknown { layer } if layer != Layer::WorkflowDefaults => return,
+        _ => {}
     }
     for output in collected_outputs(cx) {
         let Some(driver) = effective_driver(cx, output.part, output.site) else {
