@@ -439,6 +439,7 @@ mod tests {
             workflow_defaults: Some(
                 json!({"spec": {"artifactRepositoryRef": {"configMap": "shared"}}}),
             ),
+            workflow_restrictions: None,
         };
         let mut needs = Needs::default();
         needs.add_controller(&config, &["team"]);

@@ -23,6 +23,7 @@ use wflint_core::{
 use crate::{
     metrics::{Endpoint, Outcome, kind_label},
     mutate,
+    mutate::Mutation,
     verdicts::{Basis, LintMemo},
 };
 
@@ -358,18 +359,19 @@ pub fn decide_with(
     } else {
         mutate::Mutation::default()
     };
-    let checked = if mutation.is_empty() {
-        object
+    let linter = |object: &Value| lint(object, namespace.as_deref(), settings, context);
+    let (mutation, checked, found) = if mutation.is_empty() {
+        (mutation, object, None)
     } else {
-        let mut patched = object.clone();
-        match json_patch::patch(&mut patched, &mutation.operations) {
-            Ok(()) => patched,
-            // Only additions to an existing mapping are generated; should one not apply,
-            // the object is checked and admitted as sent.
-            Err(_) => object,
-        }
+        let (mutation, checked, found) = settle_patch(
+            mutation,
+            object,
+            |d: &Diagnostic| settings.admission.denies(d.rule, d.severity),
+            &linter,
+        );
+        (mutation, checked, Some(found))
     };
-    let linted = || lint(&checked, namespace.as_deref(), settings, context);
+    let linted = || found.unwrap_or_else(|| linter(&checked));
     let diagnostics = match (memo, endpoint) {
         (Some((memo, basis)), Endpoint::Mutate) => {
             memo.remember(basis, kind, namespace.as_deref(), &checked, linted)
@@ -451,6 +453,78 @@ pub fn decide_with(
     }
     decision.review = response.into_review();
     Ok(decision)
+}
+
+/// `object` with `mutation` applied. Only additions to an existing mapping are generated;
+/// should one not apply, the object is checked and admitted as sent.
+fn patched(object: &Value, mutation: &Mutation) -> Value {
+    let mut patched = object.clone();
+    match json_patch::patch(&mut patched, &mutation.operations) {
+        Ok(()) => patched,
+        Err(_) => object.clone(),
+    }
+}
+
+/// The gate never denies an object because of what it added itself: when the patched object
+/// has a denying finding that the object as sent does not have (say, the policy's `artifactGC`
+/// on an output whose key every run shares), the changes are dropped, fewest first, until no
+/// such finding is left, and each dropped change is noted in the warnings. Returns the patch
+/// kept, the object as it will be stored and its findings. Costs nothing more unless the
+/// patched object is denied.
+fn settle_patch(
+    mutation: Mutation,
+    object: Value,
+    denies: impl Fn(&Diagnostic) -> bool,
+    lint: &dyn Fn(&Value) -> Vec<Diagnostic>,
+) -> (Mutation, Value, Vec<Diagnostic>) {
+    let checked = patched(&object, &mutation);
+    let found = lint(&checked);
+    if !found.iter().any(&denies) {
+        return (mutation, checked, found);
+    }
+    let sent: HashSet<(String, &'static str)> = lint(&object)
+        .iter()
+        .filter(|d| denies(d))
+        .map(finding_key)
+        .collect();
+    let added = |found: &[Diagnostic]| -> Vec<&'static str> {
+        let mut codes: Vec<&'static str> = Vec::new();
+        for d in found {
+            if denies(d) && !sent.contains(&finding_key(d)) && !codes.contains(&d.rule.code) {
+                codes.push(d.rule.code);
+            }
+        }
+        codes
+    };
+    let caused = added(&found);
+    if caused.is_empty() {
+        return (mutation, checked, found);
+    }
+    // Which changes to keep: bit i keeps change i. The most changes first, and among as many,
+    // the earlier ones (the repository ref before artifactGC).
+    let count = mutation.operations.len().min(8);
+    let mut keeps: Vec<u32> = (0..(1u32 << count) - 1).collect();
+    keeps.sort_by_key(|keep| (std::cmp::Reverse(keep.count_ones()), keep.trailing_zeros()));
+    for keep in keeps {
+        let kept = mutation.keeping(|index| keep & (1 << index) != 0);
+        let checked = patched(&object, &kept);
+        let found = lint(&checked);
+        if added(&found).is_empty() {
+            let mut kept = kept;
+            for (index, field) in mutation.fields.iter().enumerate() {
+                if keep & (1 << index) == 0 {
+                    kept.notes.push(format!(
+                        "wflint: {field} left unset: the object would be denied with it ({})",
+                        caused.join(", ")
+                    ));
+                }
+            }
+            return (kept, checked, found);
+        }
+    }
+    // Unreachable (keeping nothing adds nothing); the object as sent.
+    let found = lint(&object);
+    (Mutation::default(), object, found)
 }
 
 const WARM_UP_REVIEW: &str = r#"{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
@@ -606,6 +680,73 @@ mod tests {
         let plain = workflow(serde_json::json!({"name": "w"}), template);
         let decision = validate(&review_of(plain), &Policy::default()).unwrap();
         assert_eq!(decision.outcome, Outcome::Allowed);
+    }
+
+    #[test]
+    fn the_gate_never_denies_because_of_its_own_patch() {
+        // The strict policy injects artifactGC; on an output whose fixed key every run of a
+        // generateName workflow shares, that GC would be denied (artifact-gc-shared-key) for a
+        // field the user never wrote. /mutate drops that change and says so.
+        let policy = Policy::from_bytes(
+            "strict.yaml",
+            include_bytes!("../../../policies/strict.yaml"),
+        )
+        .unwrap();
+        let output = |key: &str| {
+            serde_json::json!({"name": "main", "container": {"image": "alpine"},
+                "outputs": {"artifacts": [
+                    {"name": "report", "path": "/tmp/report", "s3": {"key": key}}]}})
+        };
+        let mutate = |object: Value| {
+            let request = parse_review(&review_of(object)).unwrap();
+            decide(
+                Endpoint::Mutate,
+                request,
+                &policy,
+                &wflint_core::context::NoContext,
+            )
+            .unwrap()
+        };
+        let shared = workflow(
+            serde_json::json!({"generateName": "report-"}),
+            output("report.tgz"),
+        );
+        let decision = mutate(shared.clone());
+        assert_eq!(decision.outcome, Outcome::Allowed, "{decision:?}");
+        let response = decision.review.response.unwrap();
+        assert!(response.patch.is_none());
+        assert!(!response.audit_annotations.contains_key("artifact-gc"));
+        assert_eq!(
+            response.warnings.unwrap(),
+            vec![
+                "wflint: spec.artifactGC left unset: the object would be denied with it \
+                 (artifact-gc-shared-key)"
+            ]
+        );
+        // /validate agrees on the object as stored (here: as sent).
+        let validated = validate(&review_of(shared), &policy).unwrap();
+        assert_eq!(validated.outcome, Outcome::Allowed);
+
+        // A key that differs per run: the default is injected as before.
+        let unique = workflow(
+            serde_json::json!({"generateName": "report-"}),
+            output("{{workflow.uid}}/report.tgz"),
+        );
+        let decision = mutate(unique);
+        assert_eq!(decision.outcome, Outcome::Patched, "{decision:?}");
+        let response = decision.review.response.unwrap();
+        assert!(response.audit_annotations.contains_key("artifact-gc"));
+
+        // The user's own problems still deny, and nothing is patched then.
+        let mut broken = output("{{workflow.uid}}/report.tgz");
+        broken["typo"] = serde_json::json!(true);
+        let decision = mutate(workflow(
+            serde_json::json!({"generateName": "report-"}),
+            broken,
+        ));
+        assert_eq!(decision.outcome, Outcome::Denied);
+        let message = decision.review.response.unwrap().result.message;
+        assert!(message.contains("[unknown-field]"), "{message}");
     }
 
     #[test]

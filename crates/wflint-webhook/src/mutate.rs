@@ -43,6 +43,8 @@ pub struct Mutation {
     pub announcements: Vec<Announcement>,
     /// Why something the policy asks for was not done (shown as warnings).
     pub notes: Vec<String>,
+    /// The field each operation sets, as users read it (`spec.artifactGC`).
+    pub fields: Vec<String>,
 }
 
 impl Mutation {
@@ -65,6 +67,24 @@ impl Mutation {
             value,
         }));
         self.announcements.push(announcement);
+        self.fields.push(path.to_string());
+    }
+
+    /// The changes whose index `keep` accepts (with their announcements), and every note.
+    pub fn keeping(&self, keep: impl Fn(usize) -> bool) -> Mutation {
+        let mut kept = Mutation {
+            notes: self.notes.clone(),
+            ..Mutation::default()
+        };
+        for (index, operation) in self.operations.iter().enumerate() {
+            if keep(index) {
+                kept.operations.push(operation.clone());
+                kept.announcements
+                    .extend(self.announcements.get(index).cloned());
+                kept.fields.extend(self.fields.get(index).cloned());
+            }
+        }
+        kept
     }
 }
 
@@ -194,6 +214,29 @@ fn inject_repository_ref(
             (reference.clone(), "the policy's ref")
         }
     };
+    // A workflow that runs a WorkflowTemplate may set only a few fields of its own when the
+    // controller restricts template referencing (`Strict`, `Secure`); `artifactRepositoryRef`
+    // is not one of them, and Argo would fail every run of the patched object.
+    if template.is_some() {
+        let refused = match context.controller() {
+            Lookup::Found(config) if config.restricts_template_referencing() => {
+                "the controller's templateReferencing restriction refuses it on a workflow \
+                 that runs a WorkflowTemplate"
+            }
+            Lookup::Found(_) | Lookup::Missing => "",
+            Lookup::Unknown => {
+                "the controller's workflowRestrictions are unknown, and under \
+                 templateReferencing Strict or Secure Argo refuses it on a workflow that runs a \
+                 WorkflowTemplate"
+            }
+        };
+        if !refused.is_empty() {
+            mutation
+                .notes
+                .push(format!("wflint: {field_path} left unset: {refused}"));
+            return;
+        }
+    }
     let text = reference.to_string();
     mutation.add(
         &field_path,
@@ -261,6 +304,46 @@ mod tests {
 
     /// Namespace `team` has an annotated `artifact-repositories`; controller in `argo`.
     struct Ctx;
+
+    /// [`Ctx`] with a WorkflowTemplate `team/base` that stores an artifact, and a controller
+    /// with the given `workflowRestrictions` (`None`: its configuration is unknown).
+    struct TemplateCtx(Option<Value>);
+
+    impl ClusterContext for TemplateCtx {
+        fn config_map(&self, namespace: &str, name: &str) -> Lookup<Arc<ConfigMapInfo>> {
+            Ctx.config_map(namespace, name)
+        }
+        fn secret(&self, _: &str, _: &str) -> Lookup<Arc<SecretKeys>> {
+            Lookup::Missing
+        }
+        fn workflow_template(&self, namespace: &str, name: &str) -> Lookup<TemplateObject> {
+            if namespace != "team" || name != "base" {
+                return Lookup::Missing;
+            }
+            let mut value = workflow("team");
+            value["kind"] = json!("WorkflowTemplate");
+            value["metadata"] = json!({"name": "base", "namespace": "team"});
+            let object = wflint_core::model::decode(ArgoKind::WorkflowTemplate, &value).unwrap();
+            Lookup::Found(TemplateObject {
+                object: Arc::new(object),
+                value: Arc::new(value),
+                origin: None,
+            })
+        }
+        fn cluster_workflow_template(&self, _: &str) -> Lookup<TemplateObject> {
+            Lookup::Missing
+        }
+        fn controller(&self) -> Lookup<Arc<ControllerConfig>> {
+            match &self.0 {
+                Some(restrictions) => Lookup::Found(Arc::new(ControllerConfig {
+                    namespace: "argo".into(),
+                    workflow_restrictions: Some(restrictions.clone()),
+                    ..ControllerConfig::default()
+                })),
+                None => Lookup::Unknown,
+            }
+        }
+    }
 
     impl ClusterContext for Ctx {
         fn config_map(&self, namespace: &str, name: &str) -> Lookup<Arc<ConfigMapInfo>> {
@@ -484,6 +567,62 @@ mod tests {
                 "/spec/workflowSpec/artifactGC"
             ]
         );
+    }
+
+    #[test]
+    fn no_ref_on_a_workflow_running_a_template_unless_the_controller_allows_it() {
+        let object = json!({
+            "kind": "Workflow",
+            "metadata": {"generateName": "run-", "namespace": "team"},
+            "spec": {"workflowTemplateRef": {"name": "base"}}
+        });
+        let cron = json!({
+            "kind": "CronWorkflow",
+            "metadata": {"name": "nightly", "namespace": "team"},
+            "spec": {"schedule": "0 0 * * *", "workflowSpec": object["spec"].clone()}
+        });
+        let settings = settings(RefInjection::NamespaceDefault, true);
+        let run = |kind, object: &Value, restrictions: Option<Value>| {
+            mutate(
+                kind,
+                object,
+                Some("team"),
+                &settings,
+                &TemplateCtx(restrictions),
+            )
+        };
+        // No restriction: the namespace default is pinned (and no GC: the template's applies).
+        for restrictions in [json!({}), json!({"templateReferencing": "Lax"})] {
+            let mutation = run(ArgoKind::Workflow, &object, Some(restrictions));
+            assert_eq!(mutation.operations.len(), 1, "{mutation:?}");
+        }
+        // Strict, Secure, or not known: nothing, and a note says why.
+        for restrictions in [
+            Some(json!({"templateReferencing": "Strict"})),
+            Some(json!({"templateReferencing": "Secure"})),
+            None,
+        ] {
+            let unknown = restrictions.is_none();
+            for (kind, object) in [
+                (ArgoKind::Workflow, &object),
+                (ArgoKind::CronWorkflow, &cron),
+            ] {
+                let mutation = run(kind, object, restrictions.clone());
+                assert!(mutation.is_empty(), "{mutation:?}");
+                assert_eq!(mutation.notes.len(), 1, "{mutation:?}");
+                assert!(mutation.notes[0].contains("artifactRepositoryRef left unset"));
+                assert_eq!(mutation.notes[0].contains("unknown"), unknown);
+            }
+        }
+        // A workflow with its own templates is pinned whatever the restriction.
+        let own = mutate(
+            ArgoKind::Workflow,
+            &workflow("team"),
+            Some("team"),
+            &settings,
+            &TemplateCtx(Some(json!({"templateReferencing": "Strict"}))),
+        );
+        assert_eq!(own.operations.len(), 2);
     }
 
     #[test]

@@ -234,7 +234,8 @@ fn answered(
         decision = decision.outcome.as_str(),
         findings = decision.findings.len(),
         remembered,
-        lint_reused = decision.lint_reused,
+        // A remembered decision was not linted now, whatever the first answer did.
+        lint_reused = decision.lint_reused && !remembered,
         duration_ms = seconds * 1000.0,
         "admission review"
     );

@@ -235,6 +235,7 @@ mod tests {
                 name: "workflow-controller-configmap".into(),
                 artifact_repository: None,
                 workflow_defaults: self.defaults.clone(),
+                workflow_restrictions: None,
             }))
         }
     }

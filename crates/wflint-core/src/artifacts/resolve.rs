@@ -678,6 +678,7 @@ mod tests {
                 name: "workflow-controller-configmap".into(),
                 artifact_repository: self.controller_repository.clone(),
                 workflow_defaults: None,
+                workflow_restrictions: None,
             }))
         }
     }

@@ -279,12 +279,11 @@ impl FileContextBuilder {
                 let data = config_map_data(&parsed, document, object)?;
                 controller_from_data(&parsed, document, object, namespace, &data, &self.limits)?
             }
-            (None, Some(document)) if config_maps.is_empty() => ControllerConfig {
-                namespace: self.default_namespace.clone(),
-                name: CONTROLLER_CONFIGMAP_SUFFIX.to_string(),
-                artifact_repository: document.value.get("artifactRepository").cloned(),
-                workflow_defaults: document.value.get("workflowDefaults").cloned(),
-            },
+            (None, Some(document)) if config_maps.is_empty() => ControllerConfig::from_config(
+                &self.default_namespace,
+                CONTROLLER_CONFIGMAP_SUFFIX,
+                Some(&document.value),
+            ),
             _ => {
                 return Err(ContextError::ControllerConfig {
                     file: name.to_string(),
@@ -1035,6 +1034,39 @@ data:
         let controller = ctx.controller().found().unwrap();
         assert_eq!(controller.artifact_repository, None);
         assert!(controller.workflow_defaults.is_some());
+    }
+
+    #[test]
+    fn workflow_restrictions_are_read_in_every_form() {
+        let forms: [&[u8]; 3] = [
+            // One key per field.
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: workflow-controller-configmap}\n\
+              data:\n  workflowRestrictions: |\n    templateReferencing: Strict\n",
+            // The whole configuration under `config`.
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: workflow-controller-configmap}\n\
+              data:\n  config: |\n    workflowRestrictions:\n      templateReferencing: Secure\n",
+            // The bare configuration.
+            b"workflowRestrictions: {templateReferencing: Strict}\n",
+        ];
+        for form in forms {
+            let mut builder = FileContext::builder("argo");
+            builder.controller_config("controller.yaml", form).unwrap();
+            let controller = builder.build().controller().found().unwrap();
+            assert!(
+                controller.restricts_template_referencing(),
+                "{controller:?}"
+            );
+        }
+        let mut builder = FileContext::builder("argo");
+        builder
+            .controller_config(
+                "controller.yaml",
+                b"workflowRestrictions: {templateReferencing: Lax}\n",
+            )
+            .unwrap();
+        let controller = builder.build().controller().found().unwrap();
+        assert!(!controller.restricts_template_referencing());
+        assert!(controller.workflow_restrictions.is_some());
     }
 
     #[test]

@@ -85,16 +85,61 @@ pub struct ControllerConfig {
     pub artifact_repository: Option<serde_json::Value>,
     /// The `workflowDefaults` value, if configured.
     pub workflow_defaults: Option<serde_json::Value>,
+    /// The `workflowRestrictions` value, if configured.
+    pub workflow_restrictions: Option<serde_json::Value>,
 }
 
 /// Argo's error when a controller ConfigMap has a `config` key beside others.
 pub const CONFIG_KEY_NOT_ALONE: &str =
     "if you have an item in your config map named 'config', you must only have one item";
 
+/// The keys of the controller's configuration wflint reads.
+const CONTROLLER_KEYS: [&str; 3] = [
+    "artifactRepository",
+    "workflowDefaults",
+    "workflowRestrictions",
+];
+
 impl ControllerConfig {
+    /// Read the fields wflint uses from the controller's whole configuration (a mapping; null
+    /// values count as absent).
+    pub fn from_config(namespace: &str, name: &str, config: Option<&serde_json::Value>) -> Self {
+        let field = |key: &str| {
+            config
+                .and_then(|config| config.get(key))
+                .filter(|v| !v.is_null())
+                .cloned()
+        };
+        let [
+            artifact_repository,
+            workflow_defaults,
+            workflow_restrictions,
+        ] = CONTROLLER_KEYS.map(field);
+        Self {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            artifact_repository,
+            workflow_defaults,
+            workflow_restrictions,
+        }
+    }
+
+    /// `workflowRestrictions.templateReferencing` is `Strict` or `Secure`: a Workflow that runs
+    /// a WorkflowTemplate (`workflowTemplateRef`) may then set only a few spec fields of its own
+    /// (Argo's `ValidateUserOverrides`; `artifactRepositoryRef` is not one of them).
+    pub fn restricts_template_referencing(&self) -> bool {
+        matches!(
+            self.workflow_restrictions
+                .as_ref()
+                .and_then(|r| r.get("templateReferencing"))
+                .and_then(|v| v.as_str()),
+            Some("Strict" | "Secure")
+        )
+    }
+
     /// Read the controller ConfigMap's `data` as Argo does: a `config` key holding the whole
     /// configuration (then it must be the only key, else `not_alone` gives the error), or one
-    /// key per field (`artifactRepository`, `workflowDefaults`). `parse` turns the text of one
+    /// key per field (`artifactRepository`, `workflowDefaults`, `workflowRestrictions`). `parse` turns the text of one
     /// key into its value (`None` when empty); null values count as absent. The offline context
     /// and the live one share this reading and differ only in how they parse and report.
     pub fn from_data<E>(
@@ -104,32 +149,22 @@ impl ControllerConfig {
         mut parse: impl FnMut(&str, &str) -> Result<Option<serde_json::Value>, E>,
         not_alone: impl FnOnce() -> E,
     ) -> Result<Self, E> {
-        let present = |value: Option<&serde_json::Value>| value.filter(|v| !v.is_null()).cloned();
-        let (artifact_repository, workflow_defaults) = match data.get("config") {
+        let config = match data.get("config") {
             Some(_) if data.len() != 1 => return Err(not_alone()),
-            Some(text) => match parse("config", text)? {
-                Some(config) => (
-                    present(config.get("artifactRepository")),
-                    present(config.get("workflowDefaults")),
-                ),
-                None => (None, None),
-            },
+            Some(text) => parse("config", text)?,
             None => {
-                let mut read = |key: &str| -> Result<Option<serde_json::Value>, E> {
-                    match data.get(key) {
-                        Some(text) => Ok(present(parse(key, text)?.as_ref())),
-                        None => Ok(None),
+                let mut fields = serde_json::Map::new();
+                for key in CONTROLLER_KEYS {
+                    if let Some(text) = data.get(key)
+                        && let Some(value) = parse(key, text)?
+                    {
+                        fields.insert(key.to_string(), value);
                     }
-                };
-                (read("artifactRepository")?, read("workflowDefaults")?)
+                }
+                Some(serde_json::Value::Object(fields))
             }
         };
-        Ok(Self {
-            namespace: namespace.to_string(),
-            name: name.to_string(),
-            artifact_repository,
-            workflow_defaults,
-        })
+        Ok(Self::from_config(namespace, name, config.as_ref()))
     }
 }
 

@@ -316,6 +316,7 @@ impl ClusterContext for MapContext {
             name: "workflow-controller-configmap".into(),
             artifact_repository: None,
             workflow_defaults: None,
+            workflow_restrictions: None,
         }))
     }
 }
