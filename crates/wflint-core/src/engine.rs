@@ -147,6 +147,7 @@ pub fn lint_object(cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
     crate::model::unknown_fields::run(cx, sink);
     crate::validate::run(cx, sink);
     crate::artifacts::run(cx, sink);
+    crate::restrictions::check(cx, sink);
     drop_cascades(&mut sink.diagnostics);
 }
 

@@ -13,6 +13,7 @@ pub mod engine;
 pub mod model;
 pub mod path;
 pub mod policy;
+mod restrictions;
 pub mod rules;
 pub mod source;
 pub mod span;

@@ -513,6 +513,47 @@ declare_rule! {
     }
 }
 
+declare_rule! {
+    /// ## What it does
+    /// When the workflow controller's configuration is known and sets
+    /// `workflowRestrictions.templateReferencing: Strict` or `Secure` ("reference mode"),
+    /// reports a Workflow or CronWorkflow that does not run a WorkflowTemplate through
+    /// `workflowTemplateRef`, and one that does but also sets spec fields Argo does not let a
+    /// user override then: anything but `arguments`, `entrypoint`, `shutdown`, `suspend`,
+    /// `activeDeadlineSeconds`, `priority`, `ttlStrategy`, `podGC`, `volumeClaimGC`,
+    /// `archiveLogs`, `workflowMetadata`, `metrics` and `artifactGC` (whose
+    /// `serviceAccountName`, `podSpecPatch` and `podMetadata` stay refused). A mutating
+    /// webhook that injects `artifactRepositoryRef` into such workflows causes exactly this.
+    ///
+    /// ## Why it matters
+    /// The API server accepts the object; the controller marks the workflow `Error` when it
+    /// starts, with `workflows must use workflowTemplateRef to be executed when the controller
+    /// is in reference mode` or `fields [ArtifactRepositoryRef] are not permitted when using
+    /// workflowTemplateRef with templateReferencing restriction`. For a CronWorkflow, every
+    /// scheduled run fails. (The controller's `WORKFLOW_USER_OVERRIDE_ALLOWLIST` environment
+    /// variable can allow more fields; wflint cannot see it.)
+    ///
+    /// ## Example
+    /// ```yaml
+    /// # controller: workflowRestrictions: {templateReferencing: Strict}
+    /// spec:
+    ///   workflowTemplateRef:
+    ///     name: build
+    ///   artifactRepositoryRef:
+    ///     key: my-repository
+    /// ```
+    ///
+    /// ## Fix
+    /// Set the field in the WorkflowTemplate instead, or remove it from the workflow; submit
+    /// workflows with `argo submit --from workflowtemplate/NAME`.
+    pub static TEMPLATE_REFERENCING_RESTRICTED = {
+        code: "template-referencing-restricted",
+        group: "argo",
+        severity: Error,
+        summary: "a workflow the controller's templateReferencing restriction refuses",
+    }
+}
+
 /// The rules of this group.
 pub static RULES: &[&Rule] = &[
     &UNKNOWN_FIELD,
@@ -533,4 +574,5 @@ pub static RULES: &[&Rule] = &[
     &STEP_NAME_INVALID,
     &LOOP_CONFLICT,
     &HOOK_EXPRESSION_MISSING,
+    &TEMPLATE_REFERENCING_RESTRICTED,
 ];

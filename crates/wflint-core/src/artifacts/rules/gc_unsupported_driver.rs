@@ -2,7 +2,9 @@
 //! that cannot delete.
 
 use crate::{
-    artifacts::execution::{Layer, SpecField}, diagnostic::Target, engine::Sink,
+    artifacts::execution::{Layer, SpecField},
+    diagnostic::Target,
+    engine::Sink,
     rules::artifacts::GC_UNSUPPORTED_DRIVER,
 };
 
