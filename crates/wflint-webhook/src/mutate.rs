@@ -91,7 +91,8 @@ impl Mutation {
 /// Whether a field is unset in the whole execution spec, as far as mutation is concerned. An
 /// unreadable WorkflowTemplate might set it, so nothing is injected; unreadable controller
 /// defaults are treated as unset (the policy author asked for the value, and the object's own
-/// value would win over defaults anyway).
+/// value would win over defaults anyway), except for pinning the namespace's default
+/// repository (see [`inject_repository_ref`]).
 fn unset_for_mutation(field: &SpecField) -> bool {
     match field {
         SpecField::Unset => true,
@@ -170,6 +171,14 @@ fn inject_repository_ref(
         "artifactRepositoryRef",
     );
     if !unset_for_mutation(&current) {
+        return;
+    }
+    // Unreadable controller defaults might name a ref, which ranks above the namespace default:
+    // pinning that default would change the repository. (A ref the policy names is the
+    // policy author's decision and is injected.)
+    if settings.artifact_repository_ref == RefInjection::NamespaceDefault
+        && matches!(current, SpecField::Unknown { .. })
+    {
         return;
     }
     // What the execution spec stores: this object's templates, plus the WorkflowTemplate's
@@ -506,6 +515,53 @@ mod tests {
         assert!(mutation.is_empty());
     }
 
+    /// [`Ctx`] whose controller configuration cannot be read.
+    struct UnknownControllerCtx;
+
+    impl ClusterContext for UnknownControllerCtx {
+        fn config_map(&self, namespace: &str, name: &str) -> Lookup<Arc<ConfigMapInfo>> {
+            Ctx.config_map(namespace, name)
+        }
+        fn secret(&self, _: &str, _: &str) -> Lookup<Arc<SecretKeys>> {
+            Lookup::Missing
+        }
+        fn workflow_template(&self, _: &str, _: &str) -> Lookup<TemplateObject> {
+            Lookup::Missing
+        }
+        fn cluster_workflow_template(&self, _: &str) -> Lookup<TemplateObject> {
+            Lookup::Missing
+        }
+        fn controller(&self) -> Lookup<Arc<ControllerConfig>> {
+            Lookup::Unknown
+        }
+    }
+
+    #[test]
+    fn unknown_controller_defaults_keep_the_namespace_default_unpinned() {
+        // workflowDefaults might name a ref, which would win over the namespace default.
+        let namespace_default = mutate(
+            ArgoKind::Workflow,
+            &workflow("team"),
+            Some("team"),
+            &settings(RefInjection::NamespaceDefault, true),
+            &UnknownControllerCtx,
+        );
+        assert_eq!(namespace_default.fields, vec!["spec.artifactGC"]);
+        // The policy's own ref is still injected.
+        let reference = RepositoryRef {
+            config_map: "artifact-repositories".into(),
+            key: "v1".into(),
+        };
+        let policy_ref = mutate(
+            ArgoKind::Workflow,
+            &workflow("team"),
+            Some("team"),
+            &settings(RefInjection::Ref(reference), false),
+            &UnknownControllerCtx,
+        );
+        assert_eq!(policy_ref.fields, vec!["spec.artifactRepositoryRef"]);
+    }
+
     #[test]
     fn a_policy_ref_that_does_not_resolve_is_not_injected() {
         let reference = RepositoryRef {
@@ -581,7 +637,8 @@ mod tests {
             "metadata": {"name": "nightly", "namespace": "team"},
             "spec": {"schedule": "0 0 * * *", "workflowSpec": object["spec"].clone()}
         });
-        let settings = settings(RefInjection::NamespaceDefault, true);
+        let settings_of = settings;
+        let settings = settings_of(RefInjection::NamespaceDefault, true);
         let run = |kind, object: &Value, restrictions: Option<Value>| {
             mutate(
                 kind,
@@ -596,24 +653,36 @@ mod tests {
             let mutation = run(ArgoKind::Workflow, &object, Some(restrictions));
             assert_eq!(mutation.operations.len(), 1, "{mutation:?}");
         }
-        // Strict, Secure, or not known: nothing, and a note says why.
+        // Strict or Secure: nothing, and a note says why.
         for restrictions in [
-            Some(json!({"templateReferencing": "Strict"})),
-            Some(json!({"templateReferencing": "Secure"})),
-            None,
+            json!({"templateReferencing": "Strict"}),
+            json!({"templateReferencing": "Secure"}),
         ] {
-            let unknown = restrictions.is_none();
             for (kind, object) in [
                 (ArgoKind::Workflow, &object),
                 (ArgoKind::CronWorkflow, &cron),
             ] {
-                let mutation = run(kind, object, restrictions.clone());
+                let mutation = run(kind, object, Some(restrictions.clone()));
                 assert!(mutation.is_empty(), "{mutation:?}");
                 assert_eq!(mutation.notes.len(), 1, "{mutation:?}");
                 assert!(mutation.notes[0].contains("artifactRepositoryRef left unset"));
-                assert_eq!(mutation.notes[0].contains("unknown"), unknown);
+                assert!(!mutation.notes[0].contains("unknown"));
             }
         }
+        // Restrictions not known: not even the policy's own ref.
+        let reference = RepositoryRef {
+            config_map: "artifact-repositories".into(),
+            key: "v1".into(),
+        };
+        let mutation = mutate(
+            ArgoKind::Workflow,
+            &object,
+            Some("team"),
+            &settings_of(RefInjection::Ref(reference), false),
+            &TemplateCtx(None),
+        );
+        assert!(mutation.is_empty(), "{mutation:?}");
+        assert!(mutation.notes[0].contains("workflowRestrictions are unknown"));
         // A workflow with its own templates is pinned whatever the restriction.
         let own = mutate(
             ArgoKind::Workflow,
