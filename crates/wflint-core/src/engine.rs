@@ -169,6 +169,20 @@ const TEMPLATE_BODIES: &[&str] = &[
 /// once, as the unknown field with its rename, and not a second time as a template without a
 /// body (which is what Argo's non-strict decoding would then say).
 fn drop_cascades(diagnostics: &mut Vec<Diagnostic>) {
+    // A task reading an artifact of a task it does not depend on: Argo's validator refuses it
+    // (`dag-missing-dependency`); the artifact rule's run-time view of the same reference
+    // would say it twice.
+    let missing_dependencies: Vec<FieldPath> = diagnostics
+        .iter()
+        .filter(|d| std::ptr::eq(d.rule, &rules::argo::DAG_MISSING_DEPENDENCY))
+        .map(|d| d.path.clone())
+        .collect();
+    if !missing_dependencies.is_empty() {
+        diagnostics.retain(|d| {
+            !(std::ptr::eq(d.rule, &rules::artifacts::REF_NOT_ANCESTOR)
+                && missing_dependencies.contains(&d.path))
+        });
+    }
     let misspelt_body_parents: Vec<FieldPath> = diagnostics
         .iter()
         .filter(|d| std::ptr::eq(d.rule, &rules::argo::UNKNOWN_FIELD))

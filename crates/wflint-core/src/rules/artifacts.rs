@@ -635,7 +635,8 @@ declare_rule! {
     /// Without the dependency the task may start before the producer has finished, and fails
     /// with `Unable to resolve: {{tasks.X.outputs.artifacts.Y}}` (or reads nothing). `argo lint`
     /// only checks values that start with `{{tasks.`; references inside longer strings or in
-    /// `fromExpression` pass.
+    /// `fromExpression` pass. Where Argo's own check reports the reference
+    /// (`dag-missing-dependency`), that finding is given alone.
     ///
     /// ## Example
     /// ```yaml

@@ -27,7 +27,10 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         SpecField::Set { .. } | SpecField::Unknown { .. } => return,
         SpecField::Unset => {}
     }
-    let namespace = cx.namespace().unwrap_or("the workflow's namespace");
+    let namespace = cx.namespace().map_or_else(
+        || "the workflow's namespace".to_string(),
+        |namespace| format!("`{namespace}`"),
+    );
     let mut reported = BTreeSet::new();
     for output in collected_outputs(cx) {
         let own = output
@@ -40,7 +43,7 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
             continue;
         }
         let message = format!(
-            "artifact GC ({}) of {} names no serviceAccountName: the GC pod runs as the `default` service account of `{namespace}`, which needs RBAC on workflowartifactgctasks or the deletion fails",
+            "artifact GC ({}) of {} names no serviceAccountName: the GC pod runs as the `default` service account of {namespace}, which needs RBAC on workflowartifactgctasks or the deletion fails",
             output.strategy,
             cx.describe(output.part, output.site)
         );
