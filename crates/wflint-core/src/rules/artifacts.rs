@@ -317,6 +317,41 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
+    /// Reports S3 `encryptionOptions` Argo cannot use: a customer-provided key
+    /// (`serverSideCustomerKeySecret`, SSE-C) without `enableEncryption: true`, or together with
+    /// `kmsKeyId`.
+    ///
+    /// ## Why it matters
+    /// The executor reads the SSE-C key whenever it is named, but the controller mounts its
+    /// Secret into the pod only when `enableEncryption` is true: the read fails with `open
+    /// /argo/secret/NAME/KEY: no such file or directory` and so does the transfer. With
+    /// `kmsKeyId` as well, the S3 driver is refused: `serverSideCustomerKeySecret and kmsKeyId
+    /// cannot be set together`. Either way only after the pod has started (for an output, after
+    /// the main container has done its work).
+    ///
+    /// ## Example
+    /// ```yaml
+    /// s3:
+    ///   key: reports/{{workflow.uid}}.tgz
+    ///   encryptionOptions:
+    ///     serverSideCustomerKeySecret:
+    ///       name: sse-c-key
+    ///       key: key
+    /// ```
+    ///
+    /// ## Fix
+    /// Add `enableEncryption: true` next to `serverSideCustomerKeySecret`; use either SSE-C or
+    /// `kmsKeyId`, not both.
+    pub static ENCRYPTION_INVALID = {
+        code: "artifact-encryption-invalid",
+        group: "artifacts",
+        severity: Error,
+        summary: "S3 encryption options Argo cannot use",
+    }
+}
+
+declare_rule! {
+    /// ## What it does
     /// Reports an `archive` that sets more than one strategy (`tar`, `none`, `zip`).
     ///
     /// ## Why it matters
@@ -670,6 +705,7 @@ pub static RULES: &[&Rule] = &[
     &SECRET_SELECTOR_INCOMPLETE,
     &INLINE_CREDENTIALS,
     &INSECURE,
+    &ENCRYPTION_INVALID,
     &ARCHIVE_CONFLICT,
     &ARCHIVE_LEVEL,
     &KEY_EXTENSION,

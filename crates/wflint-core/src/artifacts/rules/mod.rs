@@ -24,6 +24,7 @@ use super::{
 
 mod archive_conflict;
 mod archive_level;
+mod encryption_invalid;
 mod gc_ineffective;
 mod gc_no_service_account;
 mod gc_shared_key;
@@ -54,6 +55,7 @@ pub(crate) fn run(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
     secret_selector_incomplete::check(cx, sink);
     inline_credentials::check(cx, sink);
     insecure::check(cx, sink);
+    encryption_invalid::check(cx, sink);
     archive_conflict::check(cx, sink);
     archive_level::check(cx, sink);
     key_extension::check(cx, sink);
