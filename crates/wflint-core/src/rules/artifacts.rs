@@ -317,13 +317,15 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports an `archive` that sets more than one strategy (`tar`, `none`, `zip`).
+    /// Reports an output artifact whose `archive` sets more than one strategy (`tar`, `none`,
+    /// `zip`).
     ///
     /// ## Why it matters
     /// Nothing rejects it, and the executor's precedence differs by code path: for a path on a
     /// mirrored volume mount `none` wins, then `zip`, then `tar`; for a path in the container's
     /// own filesystem `tar` wins. The same output is stored in different formats depending on
-    /// where its file lives, and consumers extract it wrongly.
+    /// where its file lives, and consumers extract it wrongly. (Inputs and arguments are not
+    /// reported: loading always picks `none`, then `tar`, then `zip`, and stores nothing.)
     ///
     /// ## Example
     /// ```yaml
@@ -344,12 +346,13 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports `archive.tar.compressionLevel` outside -2..9, the levels Go's gzip accepts (-2
-    /// Huffman only, -1 default, 0 no compression, 1-9).
+    /// Reports `archive.tar.compressionLevel` of an output artifact outside -2..9, the levels
+    /// Go's gzip accepts (-2 Huffman only, -1 default, 0 no compression, 1-9).
     ///
     /// ## Why it matters
     /// Neither `argo lint` nor the CRD checks it; the wait container fails while staging the
     /// output, after the main container has run, with `gzip: invalid compression level: 12`.
+    /// (Inputs and arguments are not reported: loading ignores the level.)
     ///
     /// ## Example
     /// ```yaml
