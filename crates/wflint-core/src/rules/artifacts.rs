@@ -224,8 +224,11 @@ declare_rule! {
     /// Reports a Secret selector without `name` or `key`, and half of a pair Argo needs whole:
     /// s3/oss `accessKeySecret` without `secretKeySecret` (or the reverse), artifactory
     /// `usernameSecret` without `passwordSecret`, http `clientCert` with one of its two Secrets,
-    /// http `oauth2` with some of its three. Checked on full locations in the workflow and on the
-    /// resolved repository.
+    /// http `oauth2` with some of its three. With `useSDKCreds: true` the credentials come from
+    /// the SDK chain: oss pairs are not checked, and an s3 `secretKeySecret` alone is not
+    /// reported (an s3 `accessKeySecret` alone still is: the executor reads both whenever it
+    /// names a Secret). Checked on full locations in the workflow and on the resolved
+    /// repository.
     ///
     /// ## Why it matters
     /// A selector without `key` is not mounted, and the executor then fails reading the Secret
