@@ -16,6 +16,11 @@ declare_rule! {
     /// `spec.artifactRepositoryRef`, then the namespace's `artifact-repositories` ConfigMap (only
     /// with its `workflows.argoproj.io/default-artifact-repository` annotation), then the
     /// controller's `artifactRepository`. The help text lists what was found at each step.
+    /// A key-only argument is followed to the templates that load it (passed on with
+    /// `from: "{{inputs.artifacts.NAME}}"` through steps and DAGs; workflow arguments go to the
+    /// entrypoint and the exit handlers): it is not reported when each of them has a full
+    /// archive location (its own or `templateDefaults`'), and it is when one cannot be followed
+    /// (`templateRef`, an unknown template).
     ///
     /// ## Why it matters
     /// Nothing fails at submission or in `argo lint`. The pod runs its main container to the
