@@ -666,6 +666,45 @@ declare_rule! {
     }
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Reports a reference to an output artifact of a step or task that loops (`withItems`,
+    /// `withParam`, `withSequence`): `{{steps.X.outputs.artifacts.Y}}` or
+    /// `{{tasks.X.outputs.artifacts.Y}}` in any field of the template's other steps or tasks,
+    /// also in expressions (`fromExpression`), and in the template's own `outputs`.
+    ///
+    /// ## Why it matters
+    /// A looped step or task runs as one node per item, and Argo aggregates only their
+    /// `outputs.result` and `outputs.parameters` (into JSON lists); their artifacts are not
+    /// collected under the loop's name. `argo lint` accepts the reference, and the consumer
+    /// fails at run time with `Unable to resolve: "tasks.X.outputs.artifacts.Y"`.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// - name: generate
+    ///   template: producer
+    ///   withItems: [a, b]
+    /// - name: consume
+    ///   template: consumer
+    ///   depends: generate
+    ///   arguments:
+    ///     artifacts:
+    ///       - name: in
+    ///         from: "{{tasks.generate.outputs.artifacts.out}}"
+    /// ```
+    ///
+    /// ## Fix
+    /// Store each iteration's artifact under its own key (e.g. with `{{item}}` in an s3 key)
+    /// and read them by key or prefix in the consumer, pass values through output parameters,
+    /// or move the consumer into the looped template (a steps template per item).
+    pub static REF_LOOPED = {
+        code: "artifact-ref-looped",
+        group: "artifacts",
+        severity: Error,
+        summary: "reference to an output artifact of a looped step or task",
+    }
+}
+
 /// The rules of this group.
 pub static RULES: &[&Rule] = &[
     &REPOSITORY_MISSING,
@@ -688,4 +727,5 @@ pub static RULES: &[&Rule] = &[
     &GC_NO_SERVICE_ACCOUNT,
     &REF_SIBLING,
     &REF_NOT_ANCESTOR,
+    &REF_LOOPED,
 ];
