@@ -26,7 +26,7 @@ use super::{
         Layer, SpecField, effective_spec_field, effective_spec_value, workflow_spec,
         workflow_spec_path,
     },
-    location::{NeedSettings, SiteNeed, spec_needs},
+    location::{NeedSettings, SiteNeed, spec_needs, workflow_receivers},
     resolve::{RepositoryRef, Resolution, Resolved, resolve},
     sites::{LocationSite, SpecSites, TemplateSite, walk_spec, walk_template},
 };
@@ -465,10 +465,20 @@ impl<'a> ArtifactCx<'a> {
                 .and_then(Value::as_bool);
             let default_archive_location =
                 self.spec_value(&["templateDefaults", "archiveLocation"]);
+            let entrypoint = self.spec_value(&["entrypoint"]);
+            let on_exit = self.spec_value(&["onExit"]);
+            let hooks = self.spec_value(&["hooks"]);
+            let known = |field: &SpecField| !matches!(field, SpecField::Unknown { .. });
+            let receivers = if known(&entrypoint) && known(&on_exit) && known(&hooks) {
+                workflow_receivers(entrypoint.value(), on_exit.value(), hooks.value())
+            } else {
+                None
+            };
             let settings = NeedSettings {
                 spec_archive_logs,
                 repository_archive_logs: self.resolved().resolution.archives_logs(),
                 default_archive_location: default_archive_location.value(),
+                workflow_receivers: receivers.as_deref(),
             };
             self.parts
                 .iter()

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::path::{FieldPath, PointerExt as _};
 
-use super::sites::{Role, SpecSites, walk_spec};
+use super::sites::{Callee, Role, SpecSites, exit_hook_with_workflow_arguments, walk_spec};
 
 /// A storage driver block of an artifact location (`s3:`, `gcs:`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -405,6 +405,161 @@ pub struct NeedSettings<'a> {
     pub repository_archive_logs: bool,
     /// `spec.templateDefaults.archiveLocation` (of the execution spec).
     pub default_archive_location: Option<&'a Value>,
+    /// The templates the workflow's `spec.arguments` are given to at the top (see
+    /// [`workflow_receivers`]); `None` when not known, and then every key-only workflow
+    /// argument counts as needing the repository.
+    pub workflow_receivers: Option<&'a [Callee<'a>]>,
+}
+
+/// The templates Argo gives the workflow's `spec.arguments` to, from the execution spec's
+/// `entrypoint`, `onExit` and `hooks`: the entrypoint, and the exit handler (`onExit`, else
+/// `hooks.exit` when it has no arguments of its own). `None` when the entrypoint is not a plain
+/// template name (unset, templated, or given at submission).
+pub fn workflow_receivers<'v>(
+    entrypoint: Option<&'v Value>,
+    on_exit: Option<&'v Value>,
+    hooks: Option<&'v Value>,
+) -> Option<Vec<Callee<'v>>> {
+    let entrypoint = entrypoint
+        .and_then(Value::as_str)
+        .filter(|name| !name.is_empty() && !name.contains("{{"))?;
+    let mut receivers = vec![Callee::Template(entrypoint)];
+    match on_exit
+        .and_then(Value::as_str)
+        .filter(|name| !name.is_empty())
+    {
+        Some(name) if name.contains("{{") => receivers.push(Callee::Other),
+        Some(name) => receivers.push(Callee::Template(name)),
+        None => receivers.extend(
+            hooks
+                .and_then(|h| h.get("exit"))
+                .and_then(exit_hook_with_workflow_arguments),
+        ),
+    }
+    Some(receivers)
+}
+
+/// Whether `text` (a `from` or `fromExpression`) names the input artifact `name`:
+/// `inputs.artifacts.NAME` or `inputs.artifacts['NAME']`.
+fn mentions_input(text: &str, name: &str) -> bool {
+    const PREFIX: &str = "inputs.artifacts";
+    let mut rest = text;
+    while let Some(at) = rest.find(PREFIX) {
+        let after = &rest[at + PREFIX.len()..];
+        let named = if let Some(tail) = after.strip_prefix('.') {
+            tail.strip_prefix(name).is_some_and(|end| {
+                !end.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            })
+        } else if let Some(tail) = after.strip_prefix('[') {
+            ['\'', '"'].iter().any(|quote| {
+                tail.strip_prefix(*quote)
+                    .and_then(|t| t.strip_prefix(name))
+                    .and_then(|t| t.strip_prefix(*quote))
+                    .is_some_and(|t| t.starts_with(']'))
+            })
+        } else {
+            false
+        };
+        if named {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
+/// Whether an artifact (step argument or steps/DAG output) takes its value from the
+/// template's input artifact `name` (`from` or `fromExpression`).
+fn passes_input(artifact: &Value, name: &str) -> bool {
+    ["from", "fromExpression"].iter().any(|field| {
+        artifact
+            .get(field)
+            .and_then(Value::as_str)
+            .is_some_and(|text| mentions_input(text, name))
+    })
+}
+
+/// Whether the template declares the input artifact `name`.
+fn declares_input(template: &Value, name: &str) -> bool {
+    template
+        .at("/inputs/artifacts")
+        .and_then(Value::as_array)
+        .is_some_and(|inputs| {
+            inputs
+                .iter()
+                .any(|i| i.get("name").and_then(Value::as_str) == Some(name))
+        })
+}
+
+/// At most this many templates deep is an argument followed through steps and DAGs.
+const MAX_ARGUMENT_DEPTH: usize = 32;
+
+/// Whether an artifact given to `callee` as its input `name` may be loaded by a pod that takes
+/// its archive location from the repository: a pod template that declares the input and has no
+/// full archive location (own or `templateDefaults`), or one reached by passing the input on
+/// (`from: "{{inputs.artifacts.NAME}}"`) through steps and DAGs. What cannot be followed (a
+/// `templateRef`, a template not in `sites`, a steps/DAG output passing the input on, another
+/// template type) counts as loaded, as it did before arguments were followed. A template that
+/// does not declare the input ignores the argument.
+fn argument_reaches_repository(
+    sites: &SpecSites<'_>,
+    covered: &[bool],
+    callee: Callee<'_>,
+    name: &str,
+    visited: &mut Vec<(usize, String)>,
+    depth: usize,
+) -> bool {
+    let index = match callee {
+        Callee::Template(wanted) => sites
+            .templates
+            .iter()
+            .position(|t| !t.inline && t.name == wanted),
+        Callee::Inline(index) => Some(index),
+        Callee::Other => None,
+    };
+    let Some((index, template)) =
+        index.and_then(|i| sites.templates.get(i).map(|template| (i, template)))
+    else {
+        return true;
+    };
+    if !declares_input(template.value, name) {
+        return false;
+    }
+    if template.runs_pod {
+        return !covered.get(index).copied().unwrap_or(false);
+    }
+    let composite = template.value.get("steps").is_some_and(Value::is_array)
+        || template.value.at("/dag/tasks").is_some_and(Value::is_array);
+    if !composite || depth >= MAX_ARGUMENT_DEPTH {
+        return true;
+    }
+    if visited.iter().any(|(t, n)| *t == index && n == name) {
+        return false;
+    }
+    visited.push((index, name.to_string()));
+    for site in sites
+        .locations
+        .iter()
+        .filter(|l| l.template == Some(index) && passes_input(l.value, name))
+    {
+        let reaches = match site.role {
+            Role::StepArgument => argument_reaches_repository(
+                sites,
+                covered,
+                site.callee.unwrap_or(Callee::Other),
+                site.name(),
+                visited,
+                depth + 1,
+            ),
+            // An output of the steps/DAG template: its consumers are not followed.
+            Role::Output => true,
+            _ => false,
+        };
+        if reaches {
+            return true;
+        }
+    }
+    false
 }
 
 /// One need found by [`spec_needs`], with the site it comes from.
@@ -470,9 +625,36 @@ pub fn spec_needs(sites: &SpecSites<'_>, settings: &NeedSettings<'_>) -> Vec<Sit
             .template
             .is_some_and(|t| covered.get(t).copied().unwrap_or(false));
         let reason = match site.role {
-            Role::SpecArgument | Role::StepArgument if is_key_only(site.value) => {
-                Some(NeedReason::KeyOnlyInput)
+            // An argument is read by the pods of the templates it reaches (see
+            // `argument_reaches_repository`), not by the step or workflow passing it.
+            Role::SpecArgument if is_key_only(site.value) => {
+                let reaches = match settings.workflow_receivers {
+                    None => true,
+                    Some(receivers) => {
+                        let mut visited = Vec::new();
+                        receivers.iter().chain(&sites.exit_hooks).any(|callee| {
+                            argument_reaches_repository(
+                                sites,
+                                &covered,
+                                *callee,
+                                site.name(),
+                                &mut visited,
+                                0,
+                            )
+                        })
+                    }
+                };
+                reaches.then_some(NeedReason::KeyOnlyInput)
             }
+            Role::StepArgument if is_key_only(site.value) => argument_reaches_repository(
+                sites,
+                &covered,
+                site.callee.unwrap_or(Callee::Other),
+                site.name(),
+                &mut Vec::new(),
+                0,
+            )
+            .then_some(NeedReason::KeyOnlyInput),
             Role::Input if !template_covered && is_key_only(site.value) => {
                 Some(NeedReason::KeyOnlyInput)
             }
@@ -565,10 +747,16 @@ fn order_key(sites: &SpecSites<'_>, need: &SiteNeed) -> (usize, usize) {
 /// `workflowTemplateRef`).
 pub fn repository_needs(spec: &Value, spec_path: &FieldPath) -> Vec<RepositoryNeed> {
     let sites = walk_spec(spec, spec_path);
+    let receivers = workflow_receivers(
+        spec.get("entrypoint"),
+        spec.get("onExit"),
+        spec.get("hooks"),
+    );
     let settings = NeedSettings {
         spec_archive_logs: spec.get("archiveLogs").and_then(Value::as_bool),
         repository_archive_logs: false,
         default_archive_location: spec.at("/templateDefaults/archiveLocation"),
+        workflow_receivers: receivers.as_deref(),
     };
     spec_needs(&sites, &settings)
         .into_iter()
@@ -776,6 +964,54 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn arguments_need_the_repository_only_where_they_are_loaded() {
+        let spec = |entrypoint: &str| {
+            json!({
+                "entrypoint": entrypoint,
+                "arguments": {"artifacts": [{"name": "a", "s3": {"key": "x"}}]},
+                "templates": [
+                    {"name": "flow", "inputs": {"artifacts": [{"name": "a"}]},
+                     "steps": [[{"name": "s", "template": "full",
+                        "arguments": {"artifacts": [{"name": "i", "from": "{{inputs.artifacts.a}}"}]}}]]},
+                    {"name": "leak", "inputs": {"artifacts": [{"name": "a"}]},
+                     "outputs": {"artifacts": [{"name": "o", "from": "{{inputs.artifacts.a}}"}]},
+                     "steps": [[{"name": "s", "template": "full"}]]},
+                    {"name": "full", "container": {"image": "a"},
+                     "archiveLocation": {"s3": {"bucket": "b", "key": "k", "endpoint": "e"}},
+                     "inputs": {"artifacts": [{"name": "i", "path": "/i"}]}},
+                    {"name": "bare", "container": {"image": "a"},
+                     "inputs": {"artifacts": [{"name": "a", "path": "/a"}]}}
+                ]
+            })
+        };
+        let needed =
+            |entrypoint: &str| !repository_needs(&spec(entrypoint), &FieldPath::root()).is_empty();
+        assert!(!needed("flow"));
+        // Passed on as an output of the steps template: its consumers are not followed.
+        assert!(needed("leak"));
+        assert!(needed("bare"));
+        // Declared by nobody: ignored.
+        assert!(!needed("full"));
+        // Templated or missing entrypoints are not followed.
+        assert!(needed("{{workflow.parameters.e}}"));
+        assert!(needed("nowhere"));
+    }
+
+    #[test]
+    fn input_mentions() {
+        assert!(mentions_input("{{inputs.artifacts.a-b}}", "a-b"));
+        assert!(mentions_input("x ? inputs.artifacts['a'] : nil", "a"));
+        assert!(mentions_input(r#"inputs.artifacts["a"]"#, "a"));
+        assert!(!mentions_input("{{inputs.artifacts.ab}}", "a"));
+        assert!(!mentions_input("{{inputs.artifacts.a-b}}", "a"));
+        assert!(!mentions_input("{{inputs.parameters.a}}", "a"));
+        assert!(mentions_input(
+            "inputs.artifacts.b + inputs.artifacts.a",
+            "a"
+        ));
     }
 
     #[test]

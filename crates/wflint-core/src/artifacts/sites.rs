@@ -42,6 +42,17 @@ impl Role {
     }
 }
 
+/// The template a step, task or exit hook runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callee<'v> {
+    /// `template: name`: a top-level template of the same spec (or holder), by name.
+    Template(&'v str),
+    /// `inline`: the template at this index of [`SpecSites::templates`].
+    Inline(usize),
+    /// A `templateRef`, a templated name, or nothing readable: not known here.
+    Other,
+}
+
 /// One template of a spec (top-level or `inline` in a step or task).
 #[derive(Debug, Clone)]
 pub struct TemplateSite<'v> {
@@ -56,6 +67,8 @@ pub struct TemplateSite<'v> {
     pub runs_pod: bool,
     /// Names of the templates its steps and tasks call with `template:` (same holder).
     pub calls: Vec<&'v str>,
+    /// Whether it is an `inline` template of a step or task (not callable by name).
+    pub inline: bool,
 }
 
 /// One artifact or `archiveLocation` of a spec.
@@ -71,6 +84,9 @@ pub struct LocationSite<'v> {
     /// inputs, outputs or archiveLocation it is, or the steps/DAG template holding the step.
     /// `None` for spec arguments.
     pub template: Option<usize>,
+    /// For step arguments: the template the step or task runs, which receives the artifact as
+    /// its input of the same name.
+    pub callee: Option<Callee<'v>>,
 }
 
 impl LocationSite<'_> {
@@ -98,6 +114,9 @@ pub struct SpecSites<'v> {
     pub locations: Vec<LocationSite<'v>>,
     /// Every `templateRef`.
     pub template_refs: Vec<TemplateRefCall<'v>>,
+    /// The templates run as exit handlers of steps and tasks (`onExit`, or `hooks.exit`
+    /// without arguments of its own): Argo gives them the workflow's `spec.arguments`.
+    pub exit_hooks: Vec<Callee<'v>>,
 }
 
 /// Template types that run a pod.
@@ -127,6 +146,7 @@ pub fn walk_spec<'v>(spec: &'v Value, spec_path: &FieldPath) -> SpecSites<'v> {
             path: arguments.index(i),
             role: Role::SpecArgument,
             template: None,
+            callee: None,
         });
     }
     for (i, template) in items(spec, "/templates").iter().enumerate() {
@@ -137,6 +157,15 @@ pub fn walk_spec<'v>(spec: &'v Value, spec_path: &FieldPath) -> SpecSites<'v> {
 
 /// Walk one template at `path` (with its inline templates) into `sites`.
 pub fn walk_template<'v>(template: &'v Value, path: &FieldPath, sites: &mut SpecSites<'v>) {
+    walk_template_as(template, path, false, sites);
+}
+
+fn walk_template_as<'v>(
+    template: &'v Value,
+    path: &FieldPath,
+    inline: bool,
+    sites: &mut SpecSites<'v>,
+) {
     if !template.is_object() {
         return;
     }
@@ -147,6 +176,7 @@ pub fn walk_template<'v>(template: &'v Value, path: &FieldPath, sites: &mut Spec
         name: template.get("name").and_then(Value::as_str).unwrap_or(""),
         runs_pod: runs_pod(template),
         calls: Vec::new(),
+        inline,
     });
     if let Some(location) = template.get("archiveLocation").filter(|v| v.is_object()) {
         sites.locations.push(LocationSite {
@@ -154,6 +184,7 @@ pub fn walk_template<'v>(template: &'v Value, path: &FieldPath, sites: &mut Spec
             path: path.key("archiveLocation"),
             role: Role::ArchiveLocation,
             template: Some(index),
+            callee: None,
         });
     }
     for (role, pointer, field) in [
@@ -171,6 +202,7 @@ pub fn walk_template<'v>(template: &'v Value, path: &FieldPath, sites: &mut Spec
                 path: base.index(i),
                 role,
                 template: Some(index),
+                callee: None,
             });
         }
     }
@@ -183,6 +215,7 @@ pub fn walk_template<'v>(template: &'v Value, path: &FieldPath, sites: &mut Spec
             path: path.key("data").key("source").key("artifactPaths"),
             role: Role::Input,
             template: Some(index),
+            callee: None,
         });
     }
     let mut calls = Vec::new();
@@ -217,6 +250,13 @@ fn walk_call<'v>(
     calls: &mut Vec<&'v str>,
     sites: &mut SpecSites<'v>,
 ) {
+    // An inline template is walked below, so it will be the next template.
+    let inline = step.get("inline").filter(|v| v.is_object());
+    let callee = match step.get("template").and_then(Value::as_str) {
+        Some(name) => plain_callee(name),
+        None if inline.is_some() => Callee::Inline(sites.templates.len()),
+        None => Callee::Other,
+    };
     let arguments = items(step, "/arguments/artifacts");
     if !arguments.is_empty() {
         let base = path.key("arguments").key("artifacts");
@@ -226,8 +266,16 @@ fn walk_call<'v>(
                 path: base.index(i),
                 role: Role::StepArgument,
                 template: Some(holder),
+                callee: Some(callee),
             });
         }
+    }
+    if let Some(name) = step.get("onExit").and_then(Value::as_str) {
+        sites.exit_hooks.push(plain_callee(name));
+    } else if let Some(hook) = step.at("/hooks/exit") {
+        sites
+            .exit_hooks
+            .extend(exit_hook_with_workflow_arguments(hook));
     }
     if let Some(name) = step.get("template").and_then(Value::as_str) {
         calls.push(name);
@@ -238,9 +286,33 @@ fn walk_call<'v>(
             path: path.key("templateRef"),
         });
     }
-    if let Some(inline) = step.get("inline").filter(|v| v.is_object()) {
-        walk_template(inline, &path.key("inline"), sites);
+    if let Some(inline) = inline {
+        walk_template_as(inline, &path.key("inline"), true, sites);
     }
+}
+
+/// A template called by name: [`Callee::Other`] when the name is templated.
+fn plain_callee(name: &str) -> Callee<'_> {
+    if name.is_empty() || name.contains("{{") {
+        Callee::Other
+    } else {
+        Callee::Template(name)
+    }
+}
+
+/// The template an exit hook (`hooks.exit` of a step, task or spec) runs, if Argo gives it the
+/// workflow's `spec.arguments`: only when the hook has no arguments of its own.
+pub fn exit_hook_with_workflow_arguments(hook: &Value) -> Option<Callee<'_>> {
+    let own_arguments = ["/arguments/parameters", "/arguments/artifacts"]
+        .iter()
+        .any(|p| !items(hook, p).is_empty());
+    if own_arguments || !hook.is_object() {
+        return None;
+    }
+    Some(match hook.get("template").and_then(Value::as_str) {
+        Some(name) => plain_callee(name),
+        None => Callee::Other,
+    })
 }
 
 #[cfg(test)]

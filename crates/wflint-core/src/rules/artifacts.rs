@@ -16,6 +16,11 @@ declare_rule! {
     /// `spec.artifactRepositoryRef`, then the namespace's `artifact-repositories` ConfigMap (only
     /// with its `workflows.argoproj.io/default-artifact-repository` annotation), then the
     /// controller's `artifactRepository`. The help text lists what was found at each step.
+    /// A key-only argument is followed to the templates that load it (passed on with
+    /// `from: "{{inputs.artifacts.NAME}}"` through steps and DAGs; workflow arguments go to the
+    /// entrypoint and the exit handlers): it is not reported when each of them has a full
+    /// archive location (its own or `templateDefaults`'), and it is when one cannot be followed
+    /// (`templateRef`, an unknown template).
     ///
     /// ## Why it matters
     /// Nothing fails at submission or in `argo lint`. The pod runs its main container to the
@@ -224,8 +229,11 @@ declare_rule! {
     /// Reports a Secret selector without `name` or `key`, and half of a pair Argo needs whole:
     /// s3/oss `accessKeySecret` without `secretKeySecret` (or the reverse), artifactory
     /// `usernameSecret` without `passwordSecret`, http `clientCert` with one of its two Secrets,
-    /// http `oauth2` with some of its three. Checked on full locations in the workflow and on the
-    /// resolved repository.
+    /// http `oauth2` with some of its three. With `useSDKCreds: true` the credentials come from
+    /// the SDK chain: oss pairs are not checked, and an s3 `secretKeySecret` alone is not
+    /// reported (an s3 `accessKeySecret` alone still is: the executor reads both whenever it
+    /// names a Secret). Checked on full locations in the workflow and on the resolved
+    /// repository.
     ///
     /// ## Why it matters
     /// A selector without `key` is not mounted, and the executor then fails reading the Secret
@@ -352,13 +360,15 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports an `archive` that sets more than one strategy (`tar`, `none`, `zip`).
+    /// Reports an output artifact whose `archive` sets more than one strategy (`tar`, `none`,
+    /// `zip`).
     ///
     /// ## Why it matters
     /// Nothing rejects it, and the executor's precedence differs by code path: for a path on a
     /// mirrored volume mount `none` wins, then `zip`, then `tar`; for a path in the container's
     /// own filesystem `tar` wins. The same output is stored in different formats depending on
-    /// where its file lives, and consumers extract it wrongly.
+    /// where its file lives, and consumers extract it wrongly. (Inputs and arguments are not
+    /// reported: loading always picks `none`, then `tar`, then `zip`, and stores nothing.)
     ///
     /// ## Example
     /// ```yaml
@@ -379,12 +389,13 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports `archive.tar.compressionLevel` outside -2..9, the levels Go's gzip accepts (-2
-    /// Huffman only, -1 default, 0 no compression, 1-9).
+    /// Reports `archive.tar.compressionLevel` of an output artifact outside -2..9, the levels
+    /// Go's gzip accepts (-2 Huffman only, -1 default, 0 no compression, 1-9).
     ///
     /// ## Why it matters
     /// Neither `argo lint` nor the CRD checks it; the wait container fails while staging the
     /// output, after the main container has run, with `gzip: invalid compression level: 12`.
+    /// (Inputs and arguments are not reported: loading ignores the level.)
     ///
     /// ## Example
     /// ```yaml
@@ -694,6 +705,45 @@ declare_rule! {
     }
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Reports a reference to an output artifact of a step or task that loops (`withItems`,
+    /// `withParam`, `withSequence`): `{{steps.X.outputs.artifacts.Y}}` or
+    /// `{{tasks.X.outputs.artifacts.Y}}` in any field of the template's other steps or tasks,
+    /// also in expressions (`fromExpression`), and in the template's own `outputs`.
+    ///
+    /// ## Why it matters
+    /// A looped step or task runs as one node per item, and Argo aggregates only their
+    /// `outputs.result` and `outputs.parameters` (into JSON lists); their artifacts are not
+    /// collected under the loop's name. `argo lint` accepts the reference, and the consumer
+    /// fails at run time with `Unable to resolve: "tasks.X.outputs.artifacts.Y"`.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// - name: generate
+    ///   template: producer
+    ///   withItems: [a, b]
+    /// - name: consume
+    ///   template: consumer
+    ///   depends: generate
+    ///   arguments:
+    ///     artifacts:
+    ///       - name: in
+    ///         from: "{{tasks.generate.outputs.artifacts.out}}"
+    /// ```
+    ///
+    /// ## Fix
+    /// Store each iteration's artifact under its own key (e.g. with `{{item}}` in an s3 key)
+    /// and read them by key or prefix in the consumer, pass values through output parameters,
+    /// or move the consumer into the looped template (a steps template per item).
+    pub static REF_LOOPED = {
+        code: "artifact-ref-looped",
+        group: "artifacts",
+        severity: Error,
+        summary: "reference to an output artifact of a looped step or task",
+    }
+}
+
 /// The rules of this group.
 pub static RULES: &[&Rule] = &[
     &REPOSITORY_MISSING,
@@ -717,4 +767,5 @@ pub static RULES: &[&Rule] = &[
     &GC_NO_SERVICE_ACCOUNT,
     &REF_SIBLING,
     &REF_NOT_ANCESTOR,
+    &REF_LOOPED,
 ];

@@ -1,8 +1,12 @@
 //! `artifact-archive-conflict`: more than one archive strategy.
+//!
+//! Outputs only: staging an output picks a strategy by a precedence that depends on where the
+//! file lives, while loading an input (or an argument) always picks `none`, then `tar`, then
+//! `zip`, and stores nothing.
 
 use crate::{diagnostic::Target, engine::Sink, rules::artifacts::ARCHIVE_CONFLICT};
 
-use super::super::analysis::ArtifactCx;
+use super::super::{analysis::ArtifactCx, sites::Role};
 
 /// The strategies set in an artifact's `archive`.
 pub(crate) fn strategies(artifact: &serde_json::Value) -> Vec<&'static str> {
@@ -22,6 +26,9 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     for site in &cx.own().sites.locations {
+        if site.role != Role::Output {
+            continue;
+        }
         let set = strategies(site.value);
         if set.len() < 2 {
             continue;

@@ -1,16 +1,22 @@
 //! `artifact-archive-level`: `archive.tar.compressionLevel` outside what gzip accepts.
+//!
+//! Outputs only: the executor reads the level when it stages an output for upload; loading an
+//! input (or an argument) only looks at which strategy is present, never at the level.
 
 use crate::{
     diagnostic::Target, engine::Sink, path::PointerExt as _, rules::artifacts::ARCHIVE_LEVEL,
 };
 
-use super::super::analysis::ArtifactCx;
+use super::super::{analysis::ArtifactCx, sites::Role};
 
 pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
     if !sink.enabled(&ARCHIVE_LEVEL) {
         return;
     }
     for site in &cx.own().sites.locations {
+        if site.role != Role::Output {
+            continue;
+        }
         let Some(level) = site.value.at("/archive/tar/compressionLevel") else {
             continue;
         };

@@ -35,6 +35,7 @@ mod insecure;
 mod key_extension;
 mod output_unsupported;
 mod partial_location;
+mod ref_looped;
 mod ref_not_ancestor;
 mod ref_sibling;
 mod repository_missing;
@@ -67,6 +68,7 @@ pub(crate) fn run(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
     gc_no_service_account::check(cx, sink);
     ref_sibling::check(cx, sink);
     ref_not_ancestor::check(cx, sink);
+    ref_looped::check(cx, sink);
 }
 
 /// Argo's runtime error when no repository is configured (v3.6+/v4 text).

@@ -62,7 +62,23 @@ fn problems(driver: Driver, block: &Value) -> Vec<Problem> {
             }
         }
     };
+    let sdk_creds = block
+        .get("useSDKCreds")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     match driver {
+        // With `useSDKCreds` a lone `secretKeySecret` is dead configuration (the executor reads
+        // the static keys only when `accessKeySecret` names a Secret, and the SDK chain supplies
+        // the credentials), but a lone `accessKeySecret` still makes it read the missing
+        // `secretKeySecret`.
+        Driver::S3 if sdk_creds => out.extend(
+            (named(block, "accessKeySecret") && !present(block, "secretKeySecret")).then(|| Problem {
+                path: FieldPath::parse("accessKeySecret"),
+                target: Target::Key,
+                message: "`accessKeySecret` is set without `secretKeySecret`: even with `useSDKCreds` the executor reads static keys whenever `accessKeySecret` names a Secret, and crashes reading the missing secret key".to_string(),
+                argo: Some(NIL_POINTER),
+            }),
+        ),
         Driver::S3 => pair(
             &mut out,
             "accessKeySecret",
@@ -70,20 +86,14 @@ fn problems(driver: Driver, block: &Value) -> Vec<Problem> {
             Some(NIL_POINTER),
             "Argo needs both; with only the access key the executor crashes reading the missing secret key, with only the secret key it ignores the credentials",
         ),
-        Driver::Oss
-            if !block
-                .get("useSDKCreds")
-                .and_then(Value::as_bool)
-                .unwrap_or(false) =>
-        {
-            pair(
-                &mut out,
-                "accessKeySecret",
-                "secretKeySecret",
-                Some(NIL_POINTER),
-                "Argo needs both; with only the access key the executor crashes reading the missing secret key, with only the secret key it ignores the credentials",
-            )
-        }
+        // OSS reads the static keys only without `useSDKCreds`.
+        Driver::Oss if !sdk_creds => pair(
+            &mut out,
+            "accessKeySecret",
+            "secretKeySecret",
+            Some(NIL_POINTER),
+            "Argo needs both; with only the access key the executor crashes reading the missing secret key, with only the secret key it ignores the credentials",
+        ),
         Driver::Artifactory
             if present(block, "usernameSecret") && !present(block, "passwordSecret") =>
         {
