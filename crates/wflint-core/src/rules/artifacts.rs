@@ -646,7 +646,7 @@ declare_rule! {
     /// ## Why it matters
     /// Steps of one group start together, so the producer's output does not exist yet. `argo
     /// lint` accepts a reference to a step listed earlier in the same group, and the consumer
-    /// then fails at run time with `Unable to resolve: {{steps.X.outputs.artifacts.Y}}`.
+    /// then fails at run time with `Unable to resolve: "steps.X.outputs.artifacts.Y"`.
     ///
     /// ## Example
     /// ```yaml
@@ -679,7 +679,7 @@ declare_rule! {
     ///
     /// ## Why it matters
     /// Without the dependency the task may start before the producer has finished, and fails
-    /// with `Unable to resolve: {{tasks.X.outputs.artifacts.Y}}` (or reads nothing). `argo lint`
+    /// with `Unable to resolve: "tasks.X.outputs.artifacts.Y"` (or reads nothing). `argo lint`
     /// only checks values that start with `{{tasks.`; references inside longer strings or in
     /// `fromExpression` pass. Where Argo's own check reports the reference
     /// (`dag-missing-dependency`), that finding is given alone.

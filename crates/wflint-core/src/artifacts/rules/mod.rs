@@ -71,6 +71,22 @@ pub(crate) fn run(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
     ref_looped::check(cx, sink);
 }
 
+/// Argo's run-time error for a `{{scope.producer.outputs.artifacts.artifact}}` tag that does
+/// not resolve (`ResolveVar`); `None` for a `fromExpression`, which fails in expr instead.
+pub(crate) fn unresolved_tag(
+    text_path: &FieldPath,
+    scope: &str,
+    producer: &str,
+    artifact: &str,
+) -> Option<String> {
+    let expression = matches!(
+        text_path.last(),
+        Some(crate::path::Segment::Key(key)) if key == "fromExpression"
+    );
+    (!expression)
+        .then(|| format!("Unable to resolve: \"{scope}.{producer}.outputs.artifacts.{artifact}\""))
+}
+
 /// Argo's runtime error when no repository is configured (v3.6+/v4 text).
 pub(crate) const STORAGE_NOT_CONFIGURED: &str = "artifact storage is not configured; see the docs for setup instructions: https://argo-workflows.readthedocs.io/en/latest/configure-artifact-repository/";
 

@@ -11,7 +11,7 @@ use crate::{
     rules::artifacts::REF_LOOPED,
 };
 
-use super::{super::analysis::ArtifactCx, artifact_references, strings_of};
+use super::{super::analysis::ArtifactCx, artifact_references, strings_of, unresolved_tag};
 
 /// Whether a step or task is expanded into one node per item.
 fn is_looped(step: &Value) -> bool {
@@ -107,13 +107,10 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
                         "Give each iteration's artifact its own key and read them in the consumer (e.g. with an s3 key prefix), pass values through output parameters (`{{{{{scope}.{}.outputs.parameters.NAME}}}}` is aggregated into a JSON list), or move the consumer into the looped template.",
                         reference.producer
                     ));
-                // A `{{...}}` tag fails in Argo's variable resolution with this message; an
-                // expression fails in expr instead.
-                if !text_path.to_string().ends_with("fromExpression") {
-                    diagnostic = diagnostic.argo(format!(
-                        "Unable to resolve: \"{scope}.{}.outputs.artifacts.{}\"",
-                        reference.producer, reference.artifact
-                    ));
+                if let Some(argo) =
+                    unresolved_tag(&text_path, scope, reference.producer, reference.artifact)
+                {
+                    diagnostic = diagnostic.argo(argo);
                 }
                 sink.report(diagnostic);
             }

@@ -13,7 +13,7 @@ use crate::{
     validate::depends::{TaskShape, ancestry, task_dependencies},
 };
 
-use super::{super::analysis::ArtifactCx, artifact_references, strings_of};
+use super::{super::analysis::ArtifactCx, artifact_references, strings_of, unresolved_tag};
 
 /// What the DAG graph logic (shared with the validator) needs of one task, read from JSON.
 fn task_shape(task: &Value) -> TaskShape<'_> {
@@ -78,8 +78,8 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
                     {
                         continue;
                     }
-                    sink.report(
-                        cx.finding(
+                    let mut diagnostic = cx
+                        .finding(
                             &REF_NOT_ANCESTOR,
                             0,
                             text_path.clone(),
@@ -89,15 +89,16 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
                                 reference.artifact, reference.producer, reference.producer
                             ),
                         )
-                        .argo(format!(
-                            "Unable to resolve: {{{{tasks.{}.outputs.artifacts.{}}}}}",
-                            reference.producer, reference.artifact
-                        ))
                         .help(format!(
                             "Add `{}` to the `dependencies` of `{own}` (or to its `depends` expression).",
                             reference.producer
-                        )),
-                    );
+                        ));
+                    if let Some(argo) =
+                        unresolved_tag(&text_path, "tasks", reference.producer, reference.artifact)
+                    {
+                        diagnostic = diagnostic.argo(argo);
+                    }
+                    sink.report(diagnostic);
                 }
             }
         }

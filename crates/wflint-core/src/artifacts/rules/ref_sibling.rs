@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::{diagnostic::Target, engine::Sink, rules::artifacts::REF_SIBLING};
 
-use super::{super::analysis::ArtifactCx, artifact_references, strings_of};
+use super::{super::analysis::ArtifactCx, artifact_references, strings_of, unresolved_tag};
 
 pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
     if !sink.enabled(&REF_SIBLING) {
@@ -37,8 +37,8 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
                         {
                             continue;
                         }
-                        sink.report(
-                            cx.finding(
+                        let mut diagnostic = cx
+                            .finding(
                                 &REF_SIBLING,
                                 0,
                                 text_path.clone(),
@@ -48,15 +48,19 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
                                     reference.artifact, reference.producer
                                 ),
                             )
-                            .argo(format!(
-                                "Unable to resolve: {{{{steps.{}.outputs.artifacts.{}}}}}",
-                                reference.producer, reference.artifact
-                            ))
                             .help(format!(
                                 "Move `{own}` to a later group (start a new `- -` item after the one holding `{}`).",
                                 reference.producer
-                            )),
-                        );
+                            ));
+                        if let Some(argo) = unresolved_tag(
+                            &text_path,
+                            "steps",
+                            reference.producer,
+                            reference.artifact,
+                        ) {
+                            diagnostic = diagnostic.argo(argo);
+                        }
+                        sink.report(diagnostic);
                     }
                 }
             }
