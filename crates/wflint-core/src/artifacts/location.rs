@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use crate::path::{FieldPath, PointerExt as _};
 
-use super::sites::{Callee, Role, SpecSites, exit_hook_with_workflow_arguments, walk_spec};
+use super::sites::{
+    Callee, LocationSite, Role, SpecSites, exit_hook_with_workflow_arguments, walk_spec,
+};
 
 /// A storage driver block of an artifact location (`s3:`, `gcs:`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -368,6 +370,10 @@ pub enum NeedReason {
     KeyOnlyInput,
     /// Logs are archived and the template has no full `archiveLocation`.
     ArchivedLogs,
+    /// An argument taking (`from`) an output its producer stored through its template's full
+    /// `archiveLocation` without a location of its own: Argo records that output with its key
+    /// only, so the pod loading it reads it from the repository.
+    ArchivedOutputPassed,
 }
 
 /// One place in a spec that needs an artifact repository.
@@ -391,6 +397,10 @@ impl RepositoryNeed {
             }
             NeedReason::KeyOnlyInput => format!("{} is a key-only artifact", self.path),
             NeedReason::ArchivedLogs => format!("{} archives its logs", self.path),
+            NeedReason::ArchivedOutputPassed => format!(
+                "{} takes an output stored through an archiveLocation (recorded by key only)",
+                self.path
+            ),
         }
     }
 }
@@ -562,6 +572,91 @@ fn argument_reaches_repository(
     false
 }
 
+/// `{{steps.STEP.outputs.artifacts.NAME}}` (or `tasks.`), the whole text: scope, step, name.
+fn output_tag(text: &str) -> Option<(&str, &str, &str)> {
+    let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    let (scope, rest) = inner.split_once('.')?;
+    let (step, rest) = rest.split_once(".outputs.artifacts.")?;
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    (matches!(scope, "steps" | "tasks") && plain(step) && plain(rest))
+        .then_some((scope, step, rest))
+}
+
+/// Whether a step argument takes (`from`) an output of a sibling step whose pod template has a
+/// full archive location and gives that output no location of its own: the executor stores it
+/// there but records it with its key only (`saveArtifactFromFile`), so it reaches the next pod
+/// key-only. Only what can be followed within the template (a plain step name running a plain
+/// template name) is considered.
+fn passes_archived_output(
+    sites: &SpecSites<'_>,
+    covered: &[bool],
+    site: &LocationSite<'_>,
+) -> bool {
+    let Some((scope, step, artifact)) = site
+        .value
+        .get("from")
+        .and_then(Value::as_str)
+        .and_then(output_tag)
+    else {
+        return false;
+    };
+    let Some(holder) = site.template.and_then(|t| sites.templates.get(t)) else {
+        return false;
+    };
+    let steps: Vec<&Value> = match scope {
+        "steps" => holder
+            .value
+            .get("steps")
+            .and_then(Value::as_array)
+            .map(|groups| {
+                groups
+                    .iter()
+                    .filter_map(Value::as_array)
+                    .flatten()
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => holder
+            .value
+            .at("/dag/tasks")
+            .and_then(Value::as_array)
+            .map(|tasks| tasks.iter().collect())
+            .unwrap_or_default(),
+    };
+    let Some(producer) = steps
+        .iter()
+        .find(|s| s.get("name").and_then(Value::as_str) == Some(step))
+        .and_then(|s| s.get("template"))
+        .and_then(Value::as_str)
+    else {
+        return false;
+    };
+    let Some((index, template)) = sites
+        .templates
+        .iter()
+        .enumerate()
+        .find(|(_, t)| !t.inline && t.name == producer)
+    else {
+        return false;
+    };
+    template.runs_pod
+        && covered.get(index).copied().unwrap_or(false)
+        && template
+            .value
+            .at("/outputs/artifacts")
+            .and_then(Value::as_array)
+            .and_then(|outputs| {
+                outputs
+                    .iter()
+                    .find(|o| o.get("name").and_then(Value::as_str) == Some(artifact))
+            })
+            .is_some_and(|output| !has_full_location(output))
+}
+
 /// One need found by [`spec_needs`], with the site it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteNeed {
@@ -655,6 +750,20 @@ pub fn spec_needs(sites: &SpecSites<'_>, settings: &NeedSettings<'_>) -> Vec<Sit
                 0,
             )
             .then_some(NeedReason::KeyOnlyInput),
+            Role::StepArgument
+                if !has_full_location(site.value)
+                    && passes_archived_output(sites, &covered, site) =>
+            {
+                argument_reaches_repository(
+                    sites,
+                    &covered,
+                    site.callee.unwrap_or(Callee::Other),
+                    site.name(),
+                    &mut Vec::new(),
+                    0,
+                )
+                .then_some(NeedReason::ArchivedOutputPassed)
+            }
             Role::Input if !template_covered && is_key_only(site.value) => {
                 Some(NeedReason::KeyOnlyInput)
             }

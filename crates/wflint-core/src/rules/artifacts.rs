@@ -20,7 +20,10 @@ declare_rule! {
     /// `from: "{{inputs.artifacts.NAME}}"` through steps and DAGs; workflow arguments go to the
     /// entrypoint and the exit handlers): it is not reported when each of them has a full
     /// archive location (its own or `templateDefaults`'), and it is when one cannot be followed
-    /// (`templateRef`, an unknown template).
+    /// (`templateRef`, an unknown template). An argument taking (`from`) the output of a step
+    /// whose template stores it through a full `archiveLocation` (the output giving no location
+    /// of its own) counts too: Argo records that output by its key only, so the next pod reads
+    /// it from the repository.
     ///
     /// ## Why it matters
     /// Nothing fails at submission or in `argo lint`. The pod runs its main container to the

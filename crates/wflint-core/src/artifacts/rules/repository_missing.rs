@@ -73,6 +73,13 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
                     cx.describe(*part, site)
                 ),
             ),
+            (NeedReason::ArchivedOutputPassed, Some(site)) => (
+                site_need.need.path.clone(),
+                format!(
+                    "{} takes an output that its producer stored through its template's archiveLocation; Argo records that output by its key only, so the pod loading it reads it from the artifact repository, but none resolves for namespace `{namespace}`: the pod fails loading it before the main container starts",
+                    cx.describe(*part, site)
+                ),
+            ),
             (_, None) => continue,
         };
         let mut message = message;
