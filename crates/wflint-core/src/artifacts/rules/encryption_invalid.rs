@@ -7,7 +7,7 @@ use crate::{
     diagnostic::Target, engine::Sink, path::PointerExt as _, rules::artifacts::ENCRYPTION_INVALID,
 };
 
-use super::super::analysis::ArtifactCx;
+use super::super::{analysis::ArtifactCx, location::has_full_location};
 
 /// Argo's error for SSE-C together with SSE-KMS.
 const SSE_C_WITH_KMS: &str = "serverSideCustomerKeySecret and kmsKeyId cannot be set together";
@@ -40,6 +40,11 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
         })
         .collect();
     for site in sites {
+        // A location that is not full is relocated onto the repository's, which drops its
+        // encryptionOptions (artifact-partial-location says so).
+        if !has_full_location(site.value) {
+            continue;
+        }
         let Some(options) = site.value.at("/s3/encryptionOptions") else {
             continue;
         };

@@ -72,19 +72,25 @@ pub(crate) fn run(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
 }
 
 /// Argo's run-time error for a `{{scope.producer.outputs.artifacts.artifact}}` tag that does
-/// not resolve (`ResolveVar`); `None` for a `fromExpression`, which fails in expr instead.
+/// not resolve: in an artifact's `from` (`ResolveVar`), `Unable to resolve: "…"`; in any other
+/// text (simple substitution), `failed to resolve {{…}}`; `None` in a `fromExpression`, which
+/// fails in expr instead.
 pub(crate) fn unresolved_tag(
     text_path: &FieldPath,
     scope: &str,
     producer: &str,
     artifact: &str,
 ) -> Option<String> {
-    let expression = matches!(
-        text_path.last(),
-        Some(crate::path::Segment::Key(key)) if key == "fromExpression"
-    );
-    (!expression)
-        .then(|| format!("Unable to resolve: \"{scope}.{producer}.outputs.artifacts.{artifact}\""))
+    let field = match text_path.last() {
+        Some(crate::path::Segment::Key(key)) => key.as_ref(),
+        _ => "",
+    };
+    let tag = format!("{scope}.{producer}.outputs.artifacts.{artifact}");
+    match field {
+        "fromExpression" => None,
+        "from" => Some(format!("Unable to resolve: \"{tag}\"")),
+        _ => Some(format!("failed to resolve {{{{{tag}}}}}")),
+    }
 }
 
 /// Argo's runtime error when no repository is configured (v3.6+/v4 text).
