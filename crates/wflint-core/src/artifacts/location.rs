@@ -764,9 +764,22 @@ pub fn spec_needs(sites: &SpecSites<'_>, settings: &NeedSettings<'_>) -> Vec<Sit
                 )
                 .then_some(NeedReason::ArchivedOutputPassed)
             }
-            Role::Input if !template_covered && is_key_only(site.value) => {
-                Some(NeedReason::KeyOnlyInput)
-            }
+            Role::Input if !template_covered && is_key_only(site.value) => match site.template {
+                // A steps or DAG template loads nothing itself: its key-only default is read by
+                // the pods it passes the input on to.
+                Some(index) if template.is_some_and(|t| !t.runs_pod) => {
+                    argument_reaches_repository(
+                        sites,
+                        &covered,
+                        Callee::Inline(index),
+                        site.name(),
+                        &mut Vec::new(),
+                        0,
+                    )
+                    .then_some(NeedReason::KeyOnlyInput)
+                }
+                _ => Some(NeedReason::KeyOnlyInput),
+            },
             Role::Output
                 if !template_covered
                     && template.is_some_and(|t| t.runs_pod)

@@ -23,7 +23,8 @@ declare_rule! {
     /// (`templateRef`, an unknown template). An argument taking (`from`) the output of a step
     /// whose template stores it through a full `archiveLocation` (the output giving no location
     /// of its own) counts too: Argo records that output by its key only, so the next pod reads
-    /// it from the repository.
+    /// it from the repository. A key-only input default of a steps or DAG template is followed
+    /// the same way as an argument (such a template loads nothing itself).
     ///
     /// ## Why it matters
     /// Nothing fails at submission or in `argo lint`. The pod runs its main container to the
