@@ -196,8 +196,9 @@ pub(crate) struct ContextArgs {
     pub(crate) context: Vec<PathBuf>,
 
     /// The workflow controller's ConfigMap (`workflow-controller-configmap`, with
-    /// `data.artifactRepository` or the whole configuration under `data.config`). Without it,
-    /// a ConfigMap named `*workflow-controller-configmap` among the --context files is used.
+    /// `data.artifactRepository`, `data.workflowDefaults`, `data.workflowRestrictions`, or the
+    /// whole configuration under `data.config`). Without it, a ConfigMap named
+    /// `*workflow-controller-configmap` among the --context files is used.
     #[arg(long, value_name = "PATH", conflicts_with = "cluster")]
     pub(crate) controller_config: Option<PathBuf>,
 

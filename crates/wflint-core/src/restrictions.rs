@@ -104,17 +104,26 @@ fn go_name(field: &str) -> String {
     }
 }
 
-/// Whether a value sets its field: not null and not empty (Argo compares with Go's zero value;
-/// an empty value is taken as unset here, so that a field Argo might still count is never
-/// reported by mistake).
-fn sets(value: &Value) -> bool {
+/// The spec fields (and `artifactGC` fields) of Go type `string`: their zero value `""`
+/// leaves them unset.
+const STRING_FIELDS: &[&str] = &[
+    "entrypoint",
+    "serviceAccountName",
+    "onExit",
+    "schedulerName",
+    "podPriorityClassName",
+    "podSpecPatch",
+    "shutdown",
+];
+
+/// Whether a value sets its field as Argo sees it: Argo compares each field with its Go zero
+/// value, and nearly all are pointers, slices or maps, so `false`, `0`, `{}` and `[]` are set;
+/// only `null`, and `""` in a string field, are not.
+fn sets(field: &str, value: &Value) -> bool {
     match value {
         Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64() != Some(0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(items) => !items.is_empty(),
-        Value::Object(map) => !map.is_empty(),
+        Value::String(text) if STRING_FIELDS.contains(&field) => !text.is_empty(),
+        _ => true,
     }
 }
 
@@ -130,12 +139,7 @@ pub(crate) fn check(cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
     if !controller.restricts_template_referencing() {
         return;
     }
-    let mode = controller
-        .workflow_restrictions
-        .as_ref()
-        .and_then(|r| r.get("templateReferencing"))
-        .and_then(Value::as_str)
-        .unwrap_or("Strict");
+    let mode = controller.template_referencing().unwrap_or("Strict");
     let Some(spec) = workflow_spec(cx.kind, cx.value).and_then(Value::as_object) else {
         return;
     };
@@ -145,7 +149,8 @@ pub(crate) fn check(cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
     } else {
         "the workflow errors"
     };
-    if !spec.get("workflowTemplateRef").is_some_and(sets) {
+    // Argo takes any non-null `workflowTemplateRef` (even `{}`) as running a template.
+    if spec.get("workflowTemplateRef").is_none_or(Value::is_null) {
         sink.report(
             Diagnostic::new(
                 &TEMPLATE_REFERENCING_RESTRICTED,
@@ -164,14 +169,14 @@ pub(crate) fn check(cx: &ObjectCx<'_>, sink: &mut Sink<'_>) {
     for (key, value) in spec {
         if let Some(&field) = SPEC_FIELDS.iter().find(|field| **field == key.as_str())
             && !ALLOWED.contains(&field)
-            && sets(value)
+            && sets(field, value)
         {
             refused.push((go_name(field), field, spec_path.key(field)));
         }
     }
     if let Some(gc) = spec.get("artifactGC").and_then(Value::as_object) {
         for &field in REFUSED_GC_FIELDS {
-            if gc.get(field).is_some_and(sets) {
+            if gc.get(field).is_some_and(|value| sets(field, value)) {
                 refused.push((
                     format!("ArtifactGC.{}", go_name(field)),
                     field,

@@ -501,18 +501,20 @@ fn settle_patch(
         return (mutation, checked, found);
     }
     // Which changes to keep: bit i keeps change i. The most changes first, and among as many,
-    // the earlier ones (the repository ref before artifactGC).
+    // the earlier ones (the repository ref before artifactGC). There are two kinds of change;
+    // past the first eight (never reached) changes are dropped.
     let count = mutation.operations.len().min(8);
+    let keeps_index = |keep: u32, index: usize| index < count && keep & (1 << index) != 0;
     let mut keeps: Vec<u32> = (0..(1u32 << count) - 1).collect();
     keeps.sort_by_key(|keep| (std::cmp::Reverse(keep.count_ones()), keep.trailing_zeros()));
     for keep in keeps {
-        let kept = mutation.keeping(|index| keep & (1 << index) != 0);
+        let kept = mutation.keeping(|index| keeps_index(keep, index));
         let checked = patched(&object, &kept);
         let found = lint(&checked);
         if added(&found).is_empty() {
             let mut kept = kept;
             for (index, field) in mutation.fields.iter().enumerate() {
-                if keep & (1 << index) == 0 {
+                if !keeps_index(keep, index) {
                     kept.notes.push(format!(
                         "wflint: {field} left unset: the object would be denied with it ({})",
                         caused.join(", ")

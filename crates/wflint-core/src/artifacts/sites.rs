@@ -270,7 +270,12 @@ fn walk_call<'v>(
             });
         }
     }
-    if let Some(name) = step.get("onExit").and_then(Value::as_str) {
+    // Argo ignores an empty `onExit` and then looks at `hooks.exit`.
+    if let Some(name) = step
+        .get("onExit")
+        .and_then(Value::as_str)
+        .filter(|name| !name.is_empty())
+    {
         sites.exit_hooks.push(plain_callee(name));
     } else if let Some(hook) = step.at("/hooks/exit") {
         sites

@@ -128,18 +128,21 @@ impl ControllerConfig {
     /// a WorkflowTemplate (`workflowTemplateRef`) may then set only a few spec fields of its own
     /// (Argo's `ValidateUserOverrides`; `artifactRepositoryRef` is not one of them).
     pub fn restricts_template_referencing(&self) -> bool {
-        matches!(
-            self.workflow_restrictions
-                .as_ref()
-                .and_then(|r| r.get("templateReferencing"))
-                .and_then(|v| v.as_str()),
-            Some("Strict" | "Secure")
-        )
+        matches!(self.template_referencing(), Some("Strict" | "Secure"))
+    }
+
+    /// `workflowRestrictions.templateReferencing`, when set to a string.
+    pub fn template_referencing(&self) -> Option<&str> {
+        self.workflow_restrictions
+            .as_ref()?
+            .get("templateReferencing")?
+            .as_str()
     }
 
     /// Read the controller ConfigMap's `data` as Argo does: a `config` key holding the whole
     /// configuration (then it must be the only key, else `not_alone` gives the error), or one
-    /// key per field (`artifactRepository`, `workflowDefaults`, `workflowRestrictions`). `parse` turns the text of one
+    /// key per field (`artifactRepository`, `workflowDefaults`, `workflowRestrictions`).
+    /// `parse` turns the text of one
     /// key into its value (`None` when empty); null values count as absent. The offline context
     /// and the live one share this reading and differ only in how they parse and report.
     pub fn from_data<E>(

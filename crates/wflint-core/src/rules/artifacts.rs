@@ -510,7 +510,8 @@ declare_rule! {
     /// workflow's) that is stored on a driver that cannot delete: http, artifactory, hdfs, git,
     /// raw (also
     /// when the output is key-only and the repository uses such a driver). Not when the
-    /// workflow sets `artifactGC.forceFinalizerRemoval: true` (or that is unknown): the
+    /// workflow sets `artifactGC.forceFinalizerRemoval: true` (or an unreadable WorkflowTemplate
+    /// it runs might set it): the
     /// finalizer then goes once the GC pods have finished, and the artifact simply stays.
     ///
     /// ## Why it matters

@@ -71,26 +71,23 @@ pub(crate) fn run(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
     ref_looped::check(cx, sink);
 }
 
-/// Argo's run-time error for a `{{scope.producer.outputs.artifacts.artifact}}` tag that does
-/// not resolve: in an artifact's `from` (`ResolveVar`), `Unable to resolve: "…"`; in any other
-/// text (simple substitution), `failed to resolve {{…}}`; `None` in a `fromExpression`, which
-/// fails in expr instead.
+/// Argo's run-time error for a `{{scope.producer.outputs.artifacts.artifact}}` tag in an
+/// artifact's `from` that does not resolve (`ResolveVar`): `Unable to resolve: "…"`. `None`
+/// elsewhere: a `fromExpression` fails in expr instead, and other text keeps the tag verbatim
+/// (Argo's substitution leaves artifact tags alone), so no message of Argo's applies.
 pub(crate) fn unresolved_tag(
     text_path: &FieldPath,
     scope: &str,
     producer: &str,
     artifact: &str,
 ) -> Option<String> {
-    let field = match text_path.last() {
-        Some(crate::path::Segment::Key(key)) => key.as_ref(),
-        _ => "",
-    };
-    let tag = format!("{scope}.{producer}.outputs.artifacts.{artifact}");
-    match field {
-        "fromExpression" => None,
-        "from" => Some(format!("Unable to resolve: \"{tag}\"")),
-        _ => Some(format!("failed to resolve {{{{{tag}}}}}")),
-    }
+    is_from(text_path)
+        .then(|| format!("Unable to resolve: \"{scope}.{producer}.outputs.artifacts.{artifact}\""))
+}
+
+/// Whether a text is an artifact's `from`.
+pub(crate) fn is_from(text_path: &FieldPath) -> bool {
+    matches!(text_path.last(), Some(crate::path::Segment::Key(key)) if key == "from")
 }
 
 /// Argo's runtime error when no repository is configured (v3.6+/v4 text).

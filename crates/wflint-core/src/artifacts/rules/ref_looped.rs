@@ -11,15 +11,19 @@ use crate::{
     rules::artifacts::REF_LOOPED,
 };
 
-use super::{super::analysis::ArtifactCx, artifact_references, strings_of, unresolved_tag};
+use super::{
+    super::analysis::ArtifactCx, artifact_references, is_from, strings_of, unresolved_tag,
+};
 
-/// Whether a step or task is expanded into one node per item.
+/// Whether a step or task is expanded into one node per item (an empty `withItems` is not:
+/// Argo runs such a step once, as a plain step).
 fn is_looped(step: &Value) -> bool {
     ["withItems", "withParam", "withSequence"]
         .iter()
         .any(|field| match step.get(field) {
             None | Some(Value::Null) => false,
             Some(Value::String(text)) => !text.is_empty(),
+            Some(Value::Array(items)) => !items.is_empty(),
             Some(_) => true,
         })
 }
@@ -88,6 +92,17 @@ pub(crate) fn check(cx: &ArtifactCx<'_>, sink: &mut Sink<'_>) {
                         reference.producer.to_string(),
                         reference.artifact.to_string(),
                     ))
+                {
+                    continue;
+                }
+                // Argo skips an optional artifact whose `from` does not resolve.
+                if is_from(&text_path)
+                    && text_path
+                        .parent()
+                        .lookup(cx.object.value)
+                        .and_then(|artifact| artifact.get("optional"))
+                        .and_then(Value::as_bool)
+                        == Some(true)
                 {
                     continue;
                 }
