@@ -227,17 +227,14 @@ fn inject_repository_ref(
     // controller restricts template referencing (`Strict`, `Secure`); `artifactRepositoryRef`
     // is not one of them, and Argo would fail every run of the patched object.
     if template.is_some() {
+        // Short enough to survive the 120-character warning limit, on a CronWorkflow too.
         let refused = match context.controller() {
-            Lookup::Found(config) if config.restricts_template_referencing() => {
-                "the controller's templateReferencing restriction refuses it on a workflow \
-                 that runs a WorkflowTemplate"
-            }
-            Lookup::Found(_) | Lookup::Missing => "",
-            Lookup::Unknown => {
-                "the controller's workflowRestrictions are unknown, and under \
-                 templateReferencing Strict or Secure Argo refuses it on a workflow that runs a \
-                 WorkflowTemplate"
-            }
+            Lookup::Found(config) if config.restricts_template_referencing() => format!(
+                "templateReferencing {}: not with workflowTemplateRef",
+                config.template_referencing().unwrap_or("Strict")
+            ),
+            Lookup::Found(_) | Lookup::Missing => String::new(),
+            Lookup::Unknown => "workflowRestrictions unknown; Strict/Secure forbid it".to_string(),
         };
         if !refused.is_empty() {
             mutation
@@ -666,7 +663,19 @@ mod tests {
                 assert!(mutation.is_empty(), "{mutation:?}");
                 assert_eq!(mutation.notes.len(), 1, "{mutation:?}");
                 assert!(mutation.notes[0].contains("artifactRepositoryRef left unset"));
-                assert!(!mutation.notes[0].contains("unknown"));
+                let mode = restrictions["templateReferencing"].as_str().unwrap();
+                assert!(
+                    mutation.notes[0].ends_with(&format!(
+                        "templateReferencing {mode}: not with workflowTemplateRef"
+                    )),
+                    "{:?}",
+                    mutation.notes
+                );
+                assert!(
+                    mutation.notes[0].chars().count() <= 120,
+                    "{:?}",
+                    mutation.notes
+                );
             }
         }
         // Restrictions not known: not even the policy's own ref.
@@ -682,7 +691,7 @@ mod tests {
             &TemplateCtx(None),
         );
         assert!(mutation.is_empty(), "{mutation:?}");
-        assert!(mutation.notes[0].contains("workflowRestrictions are unknown"));
+        assert!(mutation.notes[0].contains("workflowRestrictions unknown"));
         // A workflow with its own templates is pinned whatever the restriction.
         let own = mutate(
             ArgoKind::Workflow,
