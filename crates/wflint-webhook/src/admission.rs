@@ -482,7 +482,8 @@ fn settle_patch(
     if !found.iter().any(&denies) {
         return (mutation, checked, found);
     }
-    let sent: HashSet<(String, &'static str)> = lint(&object)
+    let as_sent = lint(&object);
+    let sent: HashSet<(String, &'static str)> = as_sent
         .iter()
         .filter(|d| denies(d))
         .map(finding_key)
@@ -509,8 +510,14 @@ fn settle_patch(
     keeps.sort_by_key(|keep| (std::cmp::Reverse(keep.count_ones()), keep.trailing_zeros()));
     for keep in keeps {
         let kept = mutation.keeping(|index| keeps_index(keep, index));
-        let checked = patched(&object, &kept);
-        let found = lint(&checked);
+        let (checked, found) = if kept.is_empty() {
+            // Keeping nothing: the object as sent, already linted.
+            (object.clone(), as_sent.clone())
+        } else {
+            let checked = patched(&object, &kept);
+            let found = lint(&checked);
+            (checked, found)
+        };
         if added(&found).is_empty() {
             let mut kept = kept;
             for (index, field) in mutation.fields.iter().enumerate() {
@@ -525,8 +532,7 @@ fn settle_patch(
         }
     }
     // Unreachable (keeping nothing adds nothing); the object as sent.
-    let found = lint(&object);
-    (Mutation::default(), object, found)
+    (Mutation::default(), object, as_sent)
 }
 
 const WARM_UP_REVIEW: &str = r#"{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
