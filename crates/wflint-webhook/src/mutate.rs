@@ -308,45 +308,24 @@ mod tests {
 
     use super::*;
 
-    /// Namespace `team` has an annotated `artifact-repositories`; controller in `argo`.
-    struct Ctx;
+    /// Namespace `team` has an annotated `artifact-repositories`; with `template`, a
+    /// WorkflowTemplate `team/base` that stores an artifact; the controller in `argo` with the
+    /// given `workflowRestrictions` (`None`: its configuration cannot be read).
+    struct Ctx {
+        template: bool,
+        restrictions: Option<Value>,
+    }
 
-    /// [`Ctx`] with a WorkflowTemplate `team/base` that stores an artifact, and a controller
-    /// with the given `workflowRestrictions` (`None`: its configuration is unknown).
-    struct TemplateCtx(Option<Value>);
+    impl Ctx {
+        /// No WorkflowTemplate, a controller without restrictions.
+        fn plain() -> Self {
+            Self::new(false, Some(json!({})))
+        }
 
-    impl ClusterContext for TemplateCtx {
-        fn config_map(&self, namespace: &str, name: &str) -> Lookup<Arc<ConfigMapInfo>> {
-            Ctx.config_map(namespace, name)
-        }
-        fn secret(&self, _: &str, _: &str) -> Lookup<Arc<SecretKeys>> {
-            Lookup::Missing
-        }
-        fn workflow_template(&self, namespace: &str, name: &str) -> Lookup<TemplateObject> {
-            if namespace != "team" || name != "base" {
-                return Lookup::Missing;
-            }
-            let mut value = workflow("team");
-            value["kind"] = json!("WorkflowTemplate");
-            value["metadata"] = json!({"name": "base", "namespace": "team"});
-            let object = wflint_core::model::decode(ArgoKind::WorkflowTemplate, &value).unwrap();
-            Lookup::Found(TemplateObject {
-                object: Arc::new(object),
-                value: Arc::new(value),
-                origin: None,
-            })
-        }
-        fn cluster_workflow_template(&self, _: &str) -> Lookup<TemplateObject> {
-            Lookup::Missing
-        }
-        fn controller(&self) -> Lookup<Arc<ControllerConfig>> {
-            match &self.0 {
-                Some(restrictions) => Lookup::Found(Arc::new(ControllerConfig {
-                    namespace: "argo".into(),
-                    workflow_restrictions: Some(restrictions.clone()),
-                    ..ControllerConfig::default()
-                })),
-                None => Lookup::Unknown,
+        fn new(template: bool, restrictions: Option<Value>) -> Self {
+            Self {
+                template,
+                restrictions,
             }
         }
     }
@@ -373,17 +352,32 @@ mod tests {
         fn secret(&self, _: &str, _: &str) -> Lookup<Arc<SecretKeys>> {
             Lookup::Missing
         }
-        fn workflow_template(&self, _: &str, _: &str) -> Lookup<TemplateObject> {
-            Lookup::Missing
+        fn workflow_template(&self, namespace: &str, name: &str) -> Lookup<TemplateObject> {
+            if !self.template || namespace != "team" || name != "base" {
+                return Lookup::Missing;
+            }
+            let mut value = workflow("team");
+            value["kind"] = json!("WorkflowTemplate");
+            value["metadata"] = json!({"name": "base", "namespace": "team"});
+            let object = wflint_core::model::decode(ArgoKind::WorkflowTemplate, &value).unwrap();
+            Lookup::Found(TemplateObject {
+                object: Arc::new(object),
+                value: Arc::new(value),
+                origin: None,
+            })
         }
         fn cluster_workflow_template(&self, _: &str) -> Lookup<TemplateObject> {
             Lookup::Missing
         }
         fn controller(&self) -> Lookup<Arc<ControllerConfig>> {
-            Lookup::Found(Arc::new(ControllerConfig {
-                namespace: "argo".into(),
-                ..ControllerConfig::default()
-            }))
+            match &self.restrictions {
+                Some(restrictions) => Lookup::Found(Arc::new(ControllerConfig {
+                    namespace: "argo".into(),
+                    workflow_restrictions: Some(restrictions.clone()),
+                    ..ControllerConfig::default()
+                })),
+                None => Lookup::Unknown,
+            }
         }
     }
 
@@ -423,7 +417,13 @@ mod tests {
     fn pins_the_namespace_default_and_injects_gc_once() {
         let object = workflow("team");
         let settings = settings(RefInjection::NamespaceDefault, true);
-        let first = mutate(ArgoKind::Workflow, &object, Some("team"), &settings, &Ctx);
+        let first = mutate(
+            ArgoKind::Workflow,
+            &object,
+            Some("team"),
+            &settings,
+            &Ctx::plain(),
+        );
         assert_eq!(
             serde_json::to_value(json_patch::Patch(first.operations.clone())).unwrap(),
             json!([
@@ -439,7 +439,13 @@ mod tests {
             "wflint set spec.artifactRepositoryRef to artifact-repositories#v1, the namespace default"
         );
         let patched = apply(&object, &first);
-        let second = mutate(ArgoKind::Workflow, &patched, Some("team"), &settings, &Ctx);
+        let second = mutate(
+            ArgoKind::Workflow,
+            &patched,
+            Some("team"),
+            &settings,
+            &Ctx::plain(),
+        );
         assert!(second.is_empty(), "{second:?}");
     }
 
@@ -453,7 +459,7 @@ mod tests {
             &object,
             Some("team"),
             &settings(RefInjection::NamespaceDefault, true),
-            &Ctx,
+            &Ctx::plain(),
         );
         assert!(mutation.is_empty());
     }
@@ -469,7 +475,7 @@ mod tests {
                 &object,
                 Some("team"),
                 &settings_on,
-                &Ctx
+                &Ctx::plain()
             )
             .is_empty()
         );
@@ -483,7 +489,7 @@ mod tests {
                 &workflow("team"),
                 Some("team"),
                 &off,
-                &Ctx
+                &Ctx::plain()
             )
             .is_empty()
         );
@@ -498,7 +504,7 @@ mod tests {
             &workflow("other"),
             Some("other"),
             &settings(RefInjection::NamespaceDefault, false),
-            &Ctx,
+            &Ctx::plain(),
         );
         assert!(mutation.is_empty());
         // Without cluster facts, nothing is pinned either.
@@ -512,27 +518,6 @@ mod tests {
         assert!(mutation.is_empty());
     }
 
-    /// [`Ctx`] whose controller configuration cannot be read.
-    struct UnknownControllerCtx;
-
-    impl ClusterContext for UnknownControllerCtx {
-        fn config_map(&self, namespace: &str, name: &str) -> Lookup<Arc<ConfigMapInfo>> {
-            Ctx.config_map(namespace, name)
-        }
-        fn secret(&self, _: &str, _: &str) -> Lookup<Arc<SecretKeys>> {
-            Lookup::Missing
-        }
-        fn workflow_template(&self, _: &str, _: &str) -> Lookup<TemplateObject> {
-            Lookup::Missing
-        }
-        fn cluster_workflow_template(&self, _: &str) -> Lookup<TemplateObject> {
-            Lookup::Missing
-        }
-        fn controller(&self) -> Lookup<Arc<ControllerConfig>> {
-            Lookup::Unknown
-        }
-    }
-
     #[test]
     fn unknown_controller_defaults_keep_the_namespace_default_unpinned() {
         // workflowDefaults might name a ref, which would win over the namespace default.
@@ -541,7 +526,7 @@ mod tests {
             &workflow("team"),
             Some("team"),
             &settings(RefInjection::NamespaceDefault, true),
-            &UnknownControllerCtx,
+            &Ctx::new(false, None),
         );
         assert_eq!(namespace_default.fields, vec!["spec.artifactGC"]);
         // The policy's own ref is still injected.
@@ -554,7 +539,7 @@ mod tests {
             &workflow("team"),
             Some("team"),
             &settings(RefInjection::Ref(reference), false),
-            &UnknownControllerCtx,
+            &Ctx::new(false, None),
         );
         assert_eq!(policy_ref.fields, vec!["spec.artifactRepositoryRef"]);
     }
@@ -570,7 +555,7 @@ mod tests {
             &workflow("team"),
             Some("team"),
             &settings(RefInjection::Ref(reference.clone()), false),
-            &Ctx,
+            &Ctx::plain(),
         );
         assert!(mutation.is_empty());
         assert_eq!(
@@ -603,7 +588,7 @@ mod tests {
             &object,
             Some("team"),
             &settings(RefInjection::NamespaceDefault, true),
-            &Ctx,
+            &Ctx::plain(),
         );
         let paths: Vec<String> = mutation
             .operations
@@ -642,7 +627,7 @@ mod tests {
                 object,
                 Some("team"),
                 &settings,
-                &TemplateCtx(restrictions),
+                &Ctx::new(true, restrictions),
             )
         };
         // No restriction: the namespace default is pinned (and no GC: the template's applies).
@@ -688,7 +673,7 @@ mod tests {
             &object,
             Some("team"),
             &settings_of(RefInjection::Ref(reference), false),
-            &TemplateCtx(None),
+            &Ctx::new(true, None),
         );
         assert!(mutation.is_empty(), "{mutation:?}");
         assert!(mutation.notes[0].contains("workflowRestrictions unknown"));
@@ -698,7 +683,7 @@ mod tests {
             &workflow("team"),
             Some("team"),
             &settings,
-            &TemplateCtx(Some(json!({"templateReferencing": "Strict"}))),
+            &Ctx::new(true, Some(json!({"templateReferencing": "Strict"}))),
         );
         assert_eq!(own.operations.len(), 2);
     }
